@@ -1,0 +1,72 @@
+/**
+ * Protocol constants: connection phases, transaction status, startup request
+ * codes and limits, named as in the PostgreSQL documentation and source.
+ */
+
+/** Where a connection stands; decides how the next bytes are framed and which messages may follow. */
+export const ConnectionPhase = {
+  STARTUP: 'STARTUP',
+  SSL_NEGOTIATION: 'SSL_NEGOTIATION',
+  GSS_NEGOTIATION: 'GSS_NEGOTIATION',
+  AUTHENTICATING: 'AUTHENTICATING',
+  AUTHENTICATING_SASL_INITIAL: 'AUTHENTICATING_SASL_INITIAL',
+  AUTHENTICATING_SASL_CONTINUE: 'AUTHENTICATING_SASL_CONTINUE',
+  INITIALIZATION: 'INITIALIZATION',
+  READY: 'READY',
+  SIMPLE_QUERY: 'SIMPLE_QUERY',
+  EXTENDED_QUERY: 'EXTENDED_QUERY',
+  COPY_IN: 'COPY_IN',
+  COPY_OUT: 'COPY_OUT',
+  COPY_BOTH: 'COPY_BOTH',
+  FUNCTION_CALL: 'FUNCTION_CALL',
+  TERMINATED: 'TERMINATED',
+  FAILED: 'FAILED',
+} as const;
+export type ConnectionPhase = (typeof ConnectionPhase)[keyof typeof ConnectionPhase];
+
+/** ReadyForQuery's status byte. */
+export const TransactionStatus = {
+  /** 'I': not in a transaction block. */
+  IDLE: 'I',
+  /** 'T': in a transaction block. */
+  IN_TRANSACTION: 'T',
+  /** 'E': in a failed transaction block (queries rejected until the block ends). */
+  IN_FAILED_TRANSACTION: 'E',
+} as const;
+export type TransactionStatus = (typeof TransactionStatus)[keyof typeof TransactionStatus];
+
+/** The Int32 after a startup packet's length: a protocol version or a special request code. */
+export const StartupRequestCode = {
+  /** Protocol 3.0: (3 << 16) | 0. */
+  PROTOCOL_3_0: 196608,
+  /** Protocol 3.2 (PostgreSQL 18): (3 << 16) | 2. */
+  PROTOCOL_3_2: 196610,
+  /** CancelRequest: (1234 << 16) | 5678. */
+  CANCEL_REQUEST: 80877102,
+  /** SSLRequest: (1234 << 16) | 5679. */
+  SSL_REQUEST: 80877103,
+  /** GSSENCRequest: (1234 << 16) | 5680. */
+  GSSENC_REQUEST: 80877104,
+} as const;
+export type StartupRequestCode = (typeof StartupRequestCode)[keyof typeof StartupRequestCode];
+
+/** Builds a protocol version number from its major and minor parts. */
+export function protocolVersion(major: number, minor: number): number {
+  return ((major << 16) | minor) >>> 0;
+}
+
+/** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (MaxAllocSize - 1): the largest message it accepts. */
+export const PQ_LARGE_MESSAGE_LIMIT = 0x3ffffffe;
+/** Startup packets (length field included) must be at least this long: length + request code. */
+export const MIN_STARTUP_PACKET_LENGTH = 8;
+/** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
+export const MAX_STARTUP_PACKET_LENGTH = 10000;
+/** Longest cancel key protocol 3.2 allows (BackendKeyData / CancelRequest). */
+export const MAX_CANCEL_KEY_LENGTH = 256;
+
+/** Data format codes used by Bind, FunctionCall, RowDescription and the COPY responses. */
+export const FormatCode = {
+  TEXT: 0,
+  BINARY: 1,
+} as const;
+export type FormatCode = (typeof FormatCode)[keyof typeof FormatCode];

@@ -1,0 +1,79 @@
+/**
+ * Decodes what a client sends (the server's or a proxy's view).
+ *
+ * In STARTUP (and while an SSL/GSS answer is awaited) frames are untyped
+ * startup packets, told apart by the Int32 after the length:
+ *
+ *   Int32 length (8..10000, counts itself) | Int32 code | ...
+ *     80877103 SSLRequest, 80877104 GSSENCRequest, 80877102 CancelRequest,
+ *     3 << 16 | minor: StartupMessage
+ *
+ * Afterwards frames are standard, and 'p' is PasswordMessage,
+ * SASLInitialResponse or SASLResponse according to the authentication phase.
+ */
+import { ConnectionPhase, MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH, StartupRequestCode } from '../constants.js';
+import { ErrorCode, FramingError } from '../errors.js';
+import { readFrame, type MessageClass } from '../messages/base.js';
+import { FrontendCode } from '../messages/codes.js';
+import type { FrontendMessage } from '../messages/index.js';
+import { authResponseClass, frontendTable } from '../messages/registry.js';
+import { CancelRequest, GSSEncRequest, SSLRequest, StartupMessage } from '../messages/startup.js';
+import { Reader } from '../wire/reader.js';
+import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
+
+function startupClass(code: number): MessageClass {
+  switch (code) {
+    case StartupRequestCode.SSL_REQUEST:
+      return SSLRequest;
+    case StartupRequestCode.GSSENC_REQUEST:
+      return GSSEncRequest;
+    case StartupRequestCode.CANCEL_REQUEST:
+      return CancelRequest;
+    default:
+      // StartupMessage.read rejects versions whose major is not 3.
+      return StartupMessage;
+  }
+}
+
+export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> implements Iterable<FrontendMessage> {
+  constructor(opts: DecoderOptions = {}) {
+    super(opts, ConnectionPhase.STARTUP);
+  }
+
+  protected decodeNext(): FrontendMessage | null {
+    switch (this.phase) {
+      case ConnectionPhase.STARTUP:
+      case ConnectionPhase.SSL_NEGOTIATION:
+      case ConnectionPhase.GSS_NEGOTIATION:
+        return this.nextStartupPacket();
+      default:
+        return this.nextStandard((type) => (type === FrontendCode.AuthResponse ? authResponseClass(this.phase) : frontendTable[type]));
+    }
+  }
+
+  private nextStartupPacket(): FrontendMessage | null {
+    const sb = this.sb;
+    if (sb.length < 4) return null;
+    const b = sb.buf;
+    const s = sb.start;
+    const len = (b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!;
+    if (len < MIN_STARTUP_PACKET_LENGTH) {
+      throw new FramingError(ErrorCode.LENGTH_TOO_SMALL, `startup packet length ${len} is below ${MIN_STARTUP_PACKET_LENGTH}`, {
+        messageType: 'StartupMessage',
+        offset: sb.offset,
+      });
+    }
+    if (len > MAX_STARTUP_PACKET_LENGTH) {
+      throw new FramingError(ErrorCode.LENGTH_TOO_LARGE, `startup packet length ${len} exceeds ${MAX_STARTUP_PACKET_LENGTH}`, {
+        messageType: 'StartupMessage',
+        offset: sb.offset,
+      });
+    }
+    if (sb.length < len) return null;
+    const code = ((b[s + 4]! << 24) | (b[s + 5]! << 16) | (b[s + 6]! << 8) | b[s + 7]!) >>> 0;
+    const cls = startupClass(code);
+    const msg = readFrame(cls, new Reader(b, s + 4, s + len, cls.prototype.type, sb.offset + 4)) as FrontendMessage;
+    sb.consume(len);
+    return msg;
+  }
+}

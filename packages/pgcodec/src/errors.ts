@@ -1,0 +1,78 @@
+/**
+ * Error hierarchy. Every failure the codec reports is a `PgcodecError`; every
+ * failure caused by bytes or by protocol order is a `ProtocolError` that
+ * carries a stable `code`, the message type it concerns (ASCII letter, or a
+ * startup packet name) and the byte offset where it applies.
+ *
+ *   PgcodecError
+ *   └─ ProtocolError
+ *      ├─ FramingError       the stream cannot be cut into messages
+ *      ├─ DecodingError      a frame's contents do not match its layout
+ *      └─ StateMachineError  a well-formed message arrived out of phase
+ */
+
+/** Stable, machine-readable error codes. */
+export const ErrorCode = {
+  /** Length field below 4 (or below 8 for a startup packet). */
+  LENGTH_TOO_SMALL: 'ERR_LENGTH_TOO_SMALL',
+  /** Length field above the configured maximum (or 10000 for a startup packet). */
+  LENGTH_TOO_LARGE: 'ERR_LENGTH_TOO_LARGE',
+  /** A single-byte negotiation answer that is not one of the allowed bytes. */
+  BAD_NEGOTIATION_RESPONSE: 'ERR_BAD_NEGOTIATION_RESPONSE',
+  /** The type byte names no message in this direction and phase. */
+  UNKNOWN_MESSAGE_TYPE: 'ERR_UNKNOWN_MESSAGE_TYPE',
+  /** An Authentication request code that is not defined. */
+  UNKNOWN_AUTH_CODE: 'ERR_UNKNOWN_AUTH_CODE',
+  /** A startup packet with a request code / protocol version we do not know. */
+  UNKNOWN_REQUEST_CODE: 'ERR_UNKNOWN_REQUEST_CODE',
+  /** A field runs past the end of its frame. */
+  TRUNCATED: 'ERR_TRUNCATED',
+  /** A string has no terminating NUL inside its frame. */
+  MISSING_NUL: 'ERR_MISSING_NUL',
+  /** A length prefix is negative and not -1 (NULL). */
+  NEGATIVE_LENGTH: 'ERR_NEGATIVE_LENGTH',
+  /** Bytes remain in the frame after its last field. */
+  TRAILING_BYTES: 'ERR_TRAILING_BYTES',
+  /** A field holds a value its layout does not allow. */
+  INVALID_VALUE: 'ERR_INVALID_VALUE',
+  /** The decoder failed earlier and refuses further use. */
+  DECODER_FAILED: 'ERR_DECODER_FAILED',
+  /** A message sent or received in a phase where it is not allowed. */
+  UNEXPECTED_MESSAGE: 'ERR_UNEXPECTED_MESSAGE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class PgcodecError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export interface ProtocolErrorInfo {
+  /** The message's type byte as a character, or a startup packet's name; null if not known yet. */
+  messageType?: string | null;
+  /** Byte offset (in the stream, or in the payload for a standalone decode) where the problem lies. */
+  offset?: number;
+  cause?: unknown;
+}
+
+export class ProtocolError extends PgcodecError {
+  readonly messageType: string | null;
+  readonly offset: number;
+  constructor(code: string, message: string, info: ProtocolErrorInfo = {}) {
+    const where = info.offset === undefined ? '' : ` at offset ${info.offset}`;
+    const what = info.messageType ? ` (message ${JSON.stringify(info.messageType)})` : '';
+    super(code, `${message}${what}${where}`, { cause: info.cause });
+    this.messageType = info.messageType ?? null;
+    this.offset = info.offset ?? -1;
+  }
+}
+
+export class FramingError extends ProtocolError {}
+export class DecodingError extends ProtocolError {}
+export class StateMachineError extends ProtocolError {}

@@ -1,0 +1,10 @@
+/**
+ * pgcodec: a sans-I/O codec for the PostgreSQL frontend/backend protocol
+ * (3.0 and 3.2), for clients, servers and proxies.
+ */
+export * from './constants.js';
+export * from './errors.js';
+export * from './messages/index.js';
+export { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
+export { BackendMessageDecoder } from './decoder/backend-decoder.js';
+export type { DecoderOptions } from './decoder/message-decoder.js';

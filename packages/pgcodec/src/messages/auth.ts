@@ -1,0 +1,282 @@
+/**
+ * Authentication: the server's 'R' requests (told apart by an Int32 code)
+ * and the client's 'p' answers (told apart by the authentication phase).
+ *
+ *   'R' Int32 len | Int32 code | ...
+ *     0  AuthenticationOk
+ *     2  AuthenticationKerberosV5
+ *     3  AuthenticationCleartextPassword
+ *     5  AuthenticationMD5Password     Byte4 salt
+ *     7  AuthenticationGSS
+ *     8  AuthenticationGSSContinue     Byten data
+ *     9  AuthenticationSSPI
+ *    10  AuthenticationSASL            (String mechanism)* Byte1 0
+ *    11  AuthenticationSASLContinue    Byten data
+ *    12  AuthenticationSASLFinal       Byten data
+ *
+ *   'p' Int32 len | String password                              PasswordMessage
+ *   'p' Int32 len | String mechanism | Int32 n (-1: none) | Byten  SASLInitialResponse
+ *   'p' Int32 len | Byten data                                   SASLResponse, GSSResponse (auth data)
+ */
+import { ErrorCode } from '../errors.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, defineMessage, toBytes, frozen } from './base.js';
+import { AuthCode, BackendCode, FrontendCode } from './codes.js';
+
+/** Every 'R' message; `authCode` is the Int32 that follows the length. */
+export abstract class Authentication extends PgMessage {
+  declare readonly authCode: number;
+
+  writePayload(w: Writer): void {
+    w.i32(this.authCode);
+    this.writeData(w);
+  }
+
+  /** Writes what follows the code. */
+  writeData(_w: Writer): void {}
+
+  /** Reads any 'R' payload, choosing the class by its code. */
+  static read(r: Reader): Authentication {
+    return readAuthentication(r);
+  }
+}
+
+/** Checks the request code at the front of an 'R' payload. */
+function expectAuthCode(r: Reader, code: number): void {
+  const at = r.pos;
+  const got = r.i32('authentication code');
+  if (got !== code) r.fail(ErrorCode.UNKNOWN_AUTH_CODE, `authentication code ${got} where ${code} was expected`, at);
+}
+
+function defineAuth(cls: abstract new (...a: never[]) => Authentication, name: string, code: number): void {
+  defineMessage(cls, name, BackendCode.Authentication, 'backend');
+  Object.defineProperty(cls.prototype, 'authCode', { value: code, enumerable: false });
+}
+
+export class AuthenticationOk extends Authentication {
+  declare readonly type: 'AuthenticationOk';
+  static override read(r: Reader): AuthenticationOk {
+    expectAuthCode(r, AuthCode.Ok);
+    return AUTH_OK;
+  }
+}
+defineAuth(AuthenticationOk, 'AuthenticationOk', AuthCode.Ok);
+const AUTH_OK = frozen(new AuthenticationOk());
+
+export class AuthenticationKerberosV5 extends Authentication {
+  declare readonly type: 'AuthenticationKerberosV5';
+  static override read(r: Reader): AuthenticationKerberosV5 {
+    expectAuthCode(r, AuthCode.KerberosV5);
+    return AUTH_KRB5;
+  }
+}
+defineAuth(AuthenticationKerberosV5, 'AuthenticationKerberosV5', AuthCode.KerberosV5);
+const AUTH_KRB5 = frozen(new AuthenticationKerberosV5());
+
+export class AuthenticationCleartextPassword extends Authentication {
+  declare readonly type: 'AuthenticationCleartextPassword';
+  static override read(r: Reader): AuthenticationCleartextPassword {
+    expectAuthCode(r, AuthCode.CleartextPassword);
+    return AUTH_CLEARTEXT;
+  }
+}
+defineAuth(AuthenticationCleartextPassword, 'AuthenticationCleartextPassword', AuthCode.CleartextPassword);
+const AUTH_CLEARTEXT = frozen(new AuthenticationCleartextPassword());
+
+export class AuthenticationMD5Password extends Authentication {
+  declare readonly type: 'AuthenticationMD5Password';
+  /** Four random bytes to hash the password with. */
+  readonly salt: Uint8Array;
+  constructor(opts: { salt: Uint8Array }) {
+    super();
+    this.salt = opts.salt;
+  }
+  override writeData(w: Writer): void {
+    w.bytes(this.salt);
+  }
+  static override read(r: Reader): AuthenticationMD5Password {
+    expectAuthCode(r, AuthCode.MD5Password);
+    return new AuthenticationMD5Password({ salt: r.bytes(4, 'salt') });
+  }
+}
+defineAuth(AuthenticationMD5Password, 'AuthenticationMD5Password', AuthCode.MD5Password);
+
+export class AuthenticationGSS extends Authentication {
+  declare readonly type: 'AuthenticationGSS';
+  static override read(r: Reader): AuthenticationGSS {
+    expectAuthCode(r, AuthCode.GSS);
+    return AUTH_GSS;
+  }
+}
+defineAuth(AuthenticationGSS, 'AuthenticationGSS', AuthCode.GSS);
+const AUTH_GSS = frozen(new AuthenticationGSS());
+
+export class AuthenticationSSPI extends Authentication {
+  declare readonly type: 'AuthenticationSSPI';
+  static override read(r: Reader): AuthenticationSSPI {
+    expectAuthCode(r, AuthCode.SSPI);
+    return AUTH_SSPI;
+  }
+}
+defineAuth(AuthenticationSSPI, 'AuthenticationSSPI', AuthCode.SSPI);
+const AUTH_SSPI = frozen(new AuthenticationSSPI());
+
+/** Base of the 'R' messages whose code is followed by opaque mechanism data. */
+abstract class AuthenticationWithData extends Authentication {
+  readonly data: Uint8Array;
+  constructor(opts: { data: Uint8Array | string }) {
+    super();
+    this.data = toBytes(opts.data);
+  }
+  override writeData(w: Writer): void {
+    w.bytes(this.data);
+  }
+  override sizeHint(): number {
+    return 9 + this.data.length;
+  }
+}
+
+export class AuthenticationGSSContinue extends AuthenticationWithData {
+  declare readonly type: 'AuthenticationGSSContinue';
+  static override read(r: Reader): AuthenticationGSSContinue {
+    expectAuthCode(r, AuthCode.GSSContinue);
+    return new AuthenticationGSSContinue({ data: r.rest() });
+  }
+}
+defineAuth(AuthenticationGSSContinue, 'AuthenticationGSSContinue', AuthCode.GSSContinue);
+
+export class AuthenticationSASLContinue extends AuthenticationWithData {
+  declare readonly type: 'AuthenticationSASLContinue';
+  static override read(r: Reader): AuthenticationSASLContinue {
+    expectAuthCode(r, AuthCode.SASLContinue);
+    return new AuthenticationSASLContinue({ data: r.rest() });
+  }
+}
+defineAuth(AuthenticationSASLContinue, 'AuthenticationSASLContinue', AuthCode.SASLContinue);
+
+export class AuthenticationSASLFinal extends AuthenticationWithData {
+  declare readonly type: 'AuthenticationSASLFinal';
+  static override read(r: Reader): AuthenticationSASLFinal {
+    expectAuthCode(r, AuthCode.SASLFinal);
+    return new AuthenticationSASLFinal({ data: r.rest() });
+  }
+}
+defineAuth(AuthenticationSASLFinal, 'AuthenticationSASLFinal', AuthCode.SASLFinal);
+
+export class AuthenticationSASL extends Authentication {
+  declare readonly type: 'AuthenticationSASL';
+  /** Mechanisms the server offers, in its order of preference (e.g. SCRAM-SHA-256, SCRAM-SHA-256-PLUS). */
+  readonly mechanisms: readonly string[];
+  constructor(opts: { mechanisms: readonly string[] }) {
+    super();
+    this.mechanisms = opts.mechanisms;
+  }
+  override writeData(w: Writer): void {
+    for (const m of this.mechanisms) w.cstring(m);
+    w.u8(0);
+  }
+  static override read(r: Reader): AuthenticationSASL {
+    expectAuthCode(r, AuthCode.SASL);
+    const mechanisms: string[] = [];
+    while (!r.atNul()) mechanisms.push(r.cstring('mechanism'));
+    r.u8();
+    return new AuthenticationSASL({ mechanisms });
+  }
+}
+defineAuth(AuthenticationSASL, 'AuthenticationSASL', AuthCode.SASL);
+
+const authByCode = new Map<number, { read(r: Reader): Authentication; prototype: Authentication }>([
+  [AuthCode.Ok, AuthenticationOk],
+  [AuthCode.KerberosV5, AuthenticationKerberosV5],
+  [AuthCode.CleartextPassword, AuthenticationCleartextPassword],
+  [AuthCode.MD5Password, AuthenticationMD5Password],
+  [AuthCode.GSS, AuthenticationGSS],
+  [AuthCode.GSSContinue, AuthenticationGSSContinue],
+  [AuthCode.SSPI, AuthenticationSSPI],
+  [AuthCode.SASL, AuthenticationSASL],
+  [AuthCode.SASLContinue, AuthenticationSASLContinue],
+  [AuthCode.SASLFinal, AuthenticationSASLFinal],
+]);
+
+/** Decodes any 'R' frame by its code. */
+export function readAuthentication(r: Reader): Authentication {
+  const at = r.pos;
+  const code = r.i32('authentication code');
+  const cls = authByCode.get(code);
+  if (cls === undefined) r.fail(ErrorCode.UNKNOWN_AUTH_CODE, `unknown authentication code ${code}`, at);
+  r.pos = at;
+  return cls.read(r);
+}
+
+export class PasswordMessage extends PgMessage {
+  declare readonly type: 'PasswordMessage';
+  /** Cleartext password, or "md5" + hex digest for MD5 authentication. */
+  readonly password: string;
+  constructor(opts: { password: string }) {
+    super();
+    this.password = opts.password;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.password);
+  }
+  static read(r: Reader): PasswordMessage {
+    return new PasswordMessage({ password: r.cstring('password') });
+  }
+}
+defineMessage(PasswordMessage, 'PasswordMessage', FrontendCode.AuthResponse, 'frontend');
+
+export class SASLInitialResponse extends PgMessage {
+  declare readonly type: 'SASLInitialResponse';
+  readonly mechanism: string;
+  /** The client-first-message; null when absent (sent as length -1). */
+  readonly data: Uint8Array | null;
+  constructor(opts: { mechanism: string; data?: Uint8Array | string | null }) {
+    super();
+    this.mechanism = opts.mechanism;
+    this.data = toBytes(opts.data ?? null);
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.mechanism).lengthPrefixed(this.data);
+  }
+  static read(r: Reader): SASLInitialResponse {
+    const mechanism = r.cstring('mechanism');
+    return new SASLInitialResponse({ mechanism, data: r.lengthPrefixed('initial response') });
+  }
+}
+defineMessage(SASLInitialResponse, 'SASLInitialResponse', FrontendCode.AuthResponse, 'frontend');
+
+/** Base of the 'p' messages that carry only opaque bytes. */
+abstract class AuthData extends PgMessage {
+  readonly data: Uint8Array;
+  constructor(opts: { data: Uint8Array | string }) {
+    super();
+    this.data = toBytes(opts.data);
+  }
+  writePayload(w: Writer): void {
+    w.bytes(this.data);
+  }
+  override sizeHint(): number {
+    return 5 + this.data.length;
+  }
+}
+
+export class SASLResponse extends AuthData {
+  declare readonly type: 'SASLResponse';
+  static read(r: Reader): SASLResponse {
+    return new SASLResponse({ data: r.rest() });
+  }
+}
+defineMessage(SASLResponse, 'SASLResponse', FrontendCode.AuthResponse, 'frontend');
+
+/**
+ * PostgreSQL's "GSSResponse" ('p' with GSSAPI/SSPI token bytes). Named apart
+ * from `GSSResponse`, the single-byte answer to GSSENCRequest.
+ */
+export class GSSAuthResponse extends AuthData {
+  declare readonly type: 'GSSAuthResponse';
+  static read(r: Reader): GSSAuthResponse {
+    return new GSSAuthResponse({ data: r.rest() });
+  }
+}
+defineMessage(GSSAuthResponse, 'GSSAuthResponse', FrontendCode.AuthResponse, 'frontend');

@@ -1,0 +1,119 @@
+/**
+ * What every message shares: its identity (name, type byte, direction), the
+ * header written in one place for all, and the decode entry point that runs
+ * a class's `read` inside a bounded `Reader` and insists every byte is used.
+ */
+import { Reader } from '../wire/reader.js';
+import { Writer } from '../wire/writer.js';
+
+/** Who sends a message: the client (frontend), the server (backend), or either (COPY data). */
+export type Direction = 'frontend' | 'backend' | 'both';
+
+/**
+ * Payloads of decoded messages whose text was not valid UTF-8: re-encoding
+ * the decoded strings would not give the same bytes, so those messages
+ * re-emit their original payload instead. Messages are immutable, so this
+ * can never go stale.
+ */
+const rawPayloads = new WeakMap<PgMessage, Uint8Array>();
+
+export abstract class PgMessage {
+  /** The message's name as in the PostgreSQL docs; a discriminant for `switch`. */
+  declare readonly type: string;
+  /** The type byte as a character, or null for startup packets and negotiation answers. */
+  declare readonly typeCode: string | null;
+  declare readonly direction: Direction;
+
+  /** Writes the payload: everything after the length field. */
+  abstract writePayload(w: Writer): void;
+
+  /** Initial writer capacity; classes with big payloads give a better guess. */
+  sizeHint(): number {
+    return 64;
+  }
+
+  /** The complete wire bytes: type byte (if any), length, payload. */
+  toWire(): Uint8Array {
+    const w = new Writer(this.sizeHint());
+    const code = this.typeCode;
+    if (code === null) w.beginUntyped();
+    else w.begin(code.charCodeAt(0));
+    const raw = rawPayloads.get(this);
+    if (raw !== undefined) w.bytes(raw);
+    else this.writePayload(w);
+    return w.finish();
+  }
+
+  /**
+   * Decodes a payload (the bytes after type and length) into this class.
+   * `origin` is the stream offset of the payload, for error reports.
+   */
+  static decode<T extends PgMessage>(this: MessageClass<T>, payload: Uint8Array, origin = 0): T {
+    const proto = this.prototype as PgMessage;
+    return readFrame(this, new Reader(payload, 0, payload.length, proto.typeCode ?? proto.type, origin));
+  }
+}
+
+/** A message class as the decoders see it. */
+export interface MessageClass<T extends PgMessage = PgMessage> {
+  readonly prototype: T;
+  /** Reads the payload's fields; `readFrame` checks that nothing is left. */
+  read(r: Reader): T;
+}
+
+/** Runs `cls.read` over the frame and checks the frame is used exactly. */
+export function readFrame<T extends PgMessage>(cls: MessageClass<T>, r: Reader): T {
+  const msg = cls.read(r);
+  r.done();
+  if (r.inexactText) rawPayloads.set(msg, r.buf.subarray(r.start, r.end));
+  return msg;
+}
+
+/** Attaches a class's identity to its prototype, so instances carry no per-object cost for it. */
+export function defineMessage(
+  cls: abstract new (...args: never[]) => PgMessage,
+  type: string,
+  typeCode: number | null,
+  direction: Direction,
+): void {
+  Object.defineProperties(cls.prototype, {
+    type: { value: type, enumerable: false },
+    typeCode: { value: typeCode === null ? null : String.fromCharCode(typeCode), enumerable: false },
+    direction: { value: direction, enumerable: false },
+  });
+}
+
+/** Bytes from a string (UTF-8) or bytes as given; null stays null. */
+export function toBytes(v: Uint8Array | string): Uint8Array;
+export function toBytes(v: Uint8Array | string | null): Uint8Array | null;
+export function toBytes(v: Uint8Array | string | null): Uint8Array | null {
+  if (v === null) return null;
+  return typeof v === 'string' ? new TextEncoder().encode(v) : v;
+}
+
+/** A message with an empty payload (Sync, Flush, CopyDone, ParseComplete, ...). */
+export interface Bodyless<N extends string> extends PgMessage {
+  readonly type: N;
+}
+
+/** Declares a bodyless message class and its frozen singleton. */
+export function bodyless<N extends string>(type: N, code: number, direction: Direction) {
+  const cls = class extends PgMessage {
+    declare readonly type: N;
+    writePayload(): void {}
+    static read(): Bodyless<N> {
+      return instance;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: type });
+  defineMessage(cls, type, code, direction);
+  const instance: Bodyless<N> = frozen(new cls());
+  return cls;
+}
+
+
+/** Freezes a shared instance (decoders hand out one object for every bodyless frame) and keeps its type. */
+export function frozen<T extends object>(x: T): T {
+  Object.freeze(x);
+  return x;
+}

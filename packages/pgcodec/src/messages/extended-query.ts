@@ -1,0 +1,221 @@
+/**
+ * The extended query protocol: the client's Parse/Bind/Describe/Execute/Close
+ * with Sync and Flush, and the server's acknowledgements.
+ *
+ *   'P' Parse                 String statement | String query | Int16 n | Int32 typeOid × n
+ *   'B' Bind                  String portal | String statement
+ *                             | Int16 nf | Int16 format × nf
+ *                             | Int16 np | (Int32 len (-1: NULL) | Byte×len) × np
+ *                             | Int16 nr | Int16 resultFormat × nr
+ *   'D' Describe              Byte1 'S' | 'P' | String name
+ *   'E' Execute               String portal | Int32 maxRows (0: all)
+ *   'C' Close                 Byte1 'S' | 'P' | String name
+ *   'S' Sync, 'H' Flush       (empty)
+ *   '1' ParseComplete, '2' BindComplete, '3' CloseComplete, 'n' NoData, 's' PortalSuspended  (empty)
+ *   't' ParameterDescription  Int16 n | Int32 typeOid × n
+ */
+import { ErrorCode } from '../errors.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
+import { BackendCode, FrontendCode } from './codes.js';
+
+/** Reads an Int16 count and that many Int16 format codes. */
+export function readFormatCodes(r: Reader, what: string): number[] {
+  const n = r.count16(2, `${what} count`);
+  const codes = new Array<number>(n);
+  for (let i = 0; i < n; i++) codes[i] = r.i16(what);
+  return codes;
+}
+
+/** Reads an Int16 count and that many length-prefixed values (NULL as -1). */
+export function readValues(r: Reader, what: string): (Uint8Array | null)[] {
+  const n = r.count16(4, `${what} count`);
+  const values = new Array<Uint8Array | null>(n);
+  for (let i = 0; i < n; i++) values[i] = r.lengthPrefixed(what);
+  return values;
+}
+
+export function writeValues(w: Writer, values: readonly (Uint8Array | null)[]): void {
+  w.i16(values.length);
+  for (const v of values) w.lengthPrefixed(v);
+}
+
+export class Parse extends PgMessage {
+  declare readonly type: 'Parse';
+  /** Prepared statement name; '' is the unnamed statement. */
+  readonly statement: string;
+  readonly query: string;
+  /** Parameter type OIDs the client fixes; 0 leaves one to the server. */
+  readonly paramTypes: readonly number[];
+  constructor(opts: { statement?: string; query: string; paramTypes?: readonly number[] }) {
+    super();
+    this.statement = opts.statement ?? '';
+    this.query = opts.query;
+    this.paramTypes = opts.paramTypes ?? [];
+  }
+  override sizeHint(): number {
+    return 9 + this.statement.length * 3 + this.query.length * 3 + this.paramTypes.length * 4;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.statement).cstring(this.query).i16(this.paramTypes.length);
+    for (const t of this.paramTypes) w.i32(t);
+  }
+  static read(r: Reader): Parse {
+    const statement = r.cstring('statement name');
+    const query = r.cstring('query');
+    const n = r.count16(4, 'parameter type count');
+    const paramTypes = new Array<number>(n);
+    for (let i = 0; i < n; i++) paramTypes[i] = r.u32('parameter type OID');
+    return new Parse({ statement, query, paramTypes });
+  }
+}
+defineMessage(Parse, 'Parse', FrontendCode.Parse, 'frontend');
+
+export class Bind extends PgMessage {
+  declare readonly type: 'Bind';
+  /** Destination portal; '' is the unnamed portal. */
+  readonly portal: string;
+  /** Source prepared statement; '' is the unnamed statement. */
+  readonly statement: string;
+  /** Parameter format codes exactly as sent: none (all text), one (applies to all), or one per parameter. */
+  readonly paramFormats: readonly number[];
+  /** Parameter values; null is SQL NULL. */
+  readonly params: readonly (Uint8Array | null)[];
+  /** Result column format codes exactly as sent: none, one, or one per column. */
+  readonly resultFormats: readonly number[];
+  constructor(opts: {
+    portal?: string;
+    statement?: string;
+    paramFormats?: readonly number[];
+    params?: readonly (Uint8Array | string | null)[];
+    resultFormats?: readonly number[];
+  }) {
+    super();
+    this.portal = opts.portal ?? '';
+    this.statement = opts.statement ?? '';
+    this.paramFormats = opts.paramFormats ?? [];
+    this.params = (opts.params ?? []).map((p) => toBytes(p));
+    this.resultFormats = opts.resultFormats ?? [];
+  }
+  /** The format of parameter i, applying the 0/1/N rule. */
+  paramFormat(i: number): number {
+    const f = this.paramFormats;
+    return f.length === 0 ? 0 : f.length === 1 ? f[0]! : (f[i] ?? 0);
+  }
+  override sizeHint(): number {
+    let n = 16 + (this.portal.length + this.statement.length) * 3 + 2 * (this.paramFormats.length + this.resultFormats.length);
+    for (const p of this.params) n += 4 + (p?.length ?? 0);
+    return n;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.portal).cstring(this.statement).int16Array(this.paramFormats);
+    writeValues(w, this.params);
+    w.int16Array(this.resultFormats);
+  }
+  static read(r: Reader): Bind {
+    const portal = r.cstring('portal name');
+    const statement = r.cstring('statement name');
+    const paramFormats = readFormatCodes(r, 'parameter format code');
+    const params = readValues(r, 'parameter');
+    const resultFormats = readFormatCodes(r, 'result format code');
+    return new Bind({ portal, statement, paramFormats, params, resultFormats });
+  }
+}
+defineMessage(Bind, 'Bind', FrontendCode.Bind, 'frontend');
+
+/** 'S' names a prepared statement, 'P' a portal. */
+export type TargetKind = 'S' | 'P';
+
+function readKind(r: Reader): TargetKind {
+  const b = r.u8('target kind');
+  if (b !== 0x53 && b !== 0x50) r.fail(ErrorCode.INVALID_VALUE, `target kind ${b} is not 'S' or 'P'`, r.pos - 1);
+  return b === 0x53 ? 'S' : 'P';
+}
+
+/** Describe and Close share their layout: what kind of object, and its name. */
+abstract class TargetMessage extends PgMessage {
+  readonly kind: TargetKind;
+  readonly name: string;
+  constructor(opts: { kind: TargetKind; name?: string }) {
+    super();
+    this.kind = opts.kind;
+    this.name = opts.name ?? '';
+  }
+  writePayload(w: Writer): void {
+    w.u8(this.kind.charCodeAt(0)).cstring(this.name);
+  }
+}
+
+export class Describe extends TargetMessage {
+  declare readonly type: 'Describe';
+  static read(r: Reader): Describe {
+    const kind = readKind(r);
+    return new Describe({ kind, name: r.cstring('name') });
+  }
+}
+defineMessage(Describe, 'Describe', FrontendCode.Describe, 'frontend');
+
+export class Close extends TargetMessage {
+  declare readonly type: 'Close';
+  static read(r: Reader): Close {
+    const kind = readKind(r);
+    return new Close({ kind, name: r.cstring('name') });
+  }
+}
+defineMessage(Close, 'Close', FrontendCode.Close, 'frontend');
+
+export class Execute extends PgMessage {
+  declare readonly type: 'Execute';
+  readonly portal: string;
+  /** Most rows to return; 0 for no limit. A limit reached yields PortalSuspended. */
+  readonly maxRows: number;
+  constructor(opts: { portal?: string; maxRows?: number } = {}) {
+    super();
+    this.portal = opts.portal ?? '';
+    this.maxRows = opts.maxRows ?? 0;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.portal).i32(this.maxRows);
+  }
+  static read(r: Reader): Execute {
+    const portal = r.cstring('portal name');
+    return new Execute({ portal, maxRows: r.i32('max rows') });
+  }
+}
+defineMessage(Execute, 'Execute', FrontendCode.Execute, 'frontend');
+
+export class ParameterDescription extends PgMessage {
+  declare readonly type: 'ParameterDescription';
+  readonly typeOids: readonly number[];
+  constructor(opts: { typeOids: readonly number[] }) {
+    super();
+    this.typeOids = opts.typeOids;
+  }
+  writePayload(w: Writer): void {
+    w.i16(this.typeOids.length);
+    for (const t of this.typeOids) w.i32(t);
+  }
+  static read(r: Reader): ParameterDescription {
+    const n = r.count16(4, 'parameter count');
+    const typeOids = new Array<number>(n);
+    for (let i = 0; i < n; i++) typeOids[i] = r.u32('parameter type OID');
+    return new ParameterDescription({ typeOids });
+  }
+}
+defineMessage(ParameterDescription, 'ParameterDescription', BackendCode.ParameterDescription, 'backend');
+
+export const Sync = bodyless('Sync', FrontendCode.Sync, 'frontend');
+export type Sync = InstanceType<typeof Sync>;
+export const Flush = bodyless('Flush', FrontendCode.Flush, 'frontend');
+export type Flush = InstanceType<typeof Flush>;
+export const ParseComplete = bodyless('ParseComplete', BackendCode.ParseComplete, 'backend');
+export type ParseComplete = InstanceType<typeof ParseComplete>;
+export const BindComplete = bodyless('BindComplete', BackendCode.BindComplete, 'backend');
+export type BindComplete = InstanceType<typeof BindComplete>;
+export const CloseComplete = bodyless('CloseComplete', BackendCode.CloseComplete, 'backend');
+export type CloseComplete = InstanceType<typeof CloseComplete>;
+export const NoData = bodyless('NoData', BackendCode.NoData, 'backend');
+export type NoData = InstanceType<typeof NoData>;
+export const PortalSuspended = bodyless('PortalSuspended', BackendCode.PortalSuspended, 'backend');
+export type PortalSuspended = InstanceType<typeof PortalSuspended>;

@@ -1,0 +1,64 @@
+/**
+ * The fast-path function call (used by libpq's large-object API).
+ *
+ *   'F' FunctionCall          Int32 functionOid
+ *                             | Int16 nf | Int16 argFormat × nf
+ *                             | Int16 na | (Int32 len (-1: NULL) | Byte×len) × na
+ *                             | Int16 resultFormat
+ *   'V' FunctionCallResponse  Int32 len (-1: NULL) | Byte×len
+ */
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, defineMessage, toBytes } from './base.js';
+import { BackendCode, FrontendCode } from './codes.js';
+import { readFormatCodes, readValues, writeValues } from './extended-query.js';
+
+export class FunctionCall extends PgMessage {
+  declare readonly type: 'FunctionCall';
+  readonly functionOid: number;
+  /** Argument format codes exactly as sent: none, one, or one per argument. */
+  readonly argFormats: readonly number[];
+  readonly args: readonly (Uint8Array | null)[];
+  readonly resultFormat: number;
+  constructor(opts: {
+    functionOid: number;
+    argFormats?: readonly number[];
+    args?: readonly (Uint8Array | string | null)[];
+    resultFormat?: number;
+  }) {
+    super();
+    this.functionOid = opts.functionOid;
+    this.argFormats = opts.argFormats ?? [];
+    this.args = (opts.args ?? []).map((a) => toBytes(a));
+    this.resultFormat = opts.resultFormat ?? 0;
+  }
+  writePayload(w: Writer): void {
+    w.i32(this.functionOid).int16Array(this.argFormats);
+    writeValues(w, this.args);
+    w.i16(this.resultFormat);
+  }
+  static read(r: Reader): FunctionCall {
+    const functionOid = r.u32('function OID');
+    const argFormats = readFormatCodes(r, 'argument format code');
+    const args = readValues(r, 'argument');
+    return new FunctionCall({ functionOid, argFormats, args, resultFormat: r.i16('result format code') });
+  }
+}
+defineMessage(FunctionCall, 'FunctionCall', FrontendCode.FunctionCall, 'frontend');
+
+export class FunctionCallResponse extends PgMessage {
+  declare readonly type: 'FunctionCallResponse';
+  /** The function's result; null for NULL. */
+  readonly result: Uint8Array | null;
+  constructor(opts: { result: Uint8Array | string | null }) {
+    super();
+    this.result = toBytes(opts.result);
+  }
+  writePayload(w: Writer): void {
+    w.lengthPrefixed(this.result);
+  }
+  static read(r: Reader): FunctionCallResponse {
+    return new FunctionCallResponse({ result: r.lengthPrefixed('result') });
+  }
+}
+defineMessage(FunctionCallResponse, 'FunctionCallResponse', BackendCode.FunctionCallResponse, 'backend');

@@ -1,0 +1,137 @@
+/**
+ * Session setup and housekeeping messages the server sends around queries,
+ * and the client's Terminate.
+ *
+ *   'K' BackendKeyData            Int32 processId | Byten secretKey (4 in 3.0, ≤ 256 in 3.2)
+ *   'S' ParameterStatus           String name | String value
+ *   'v' NegotiateProtocolVersion  Int32 newestMinor | Int32 n | String option × n
+ *   'Z' ReadyForQuery             Byte1 status ('I', 'T', 'E')
+ *   'A' NotificationResponse      Int32 processId | String channel | String payload
+ *   'X' Terminate                 (empty)
+ */
+import { ErrorCode } from '../errors.js';
+import { TransactionStatus } from '../constants.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, bodyless, defineMessage, frozen } from './base.js';
+import { BackendCode, FrontendCode } from './codes.js';
+import { readCancelKey } from './startup.js';
+
+export class BackendKeyData extends PgMessage {
+  declare readonly type: 'BackendKeyData';
+  readonly processId: number;
+  /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
+  readonly secretKey: Uint8Array;
+  constructor(opts: { processId: number; secretKey: Uint8Array }) {
+    super();
+    this.processId = opts.processId;
+    this.secretKey = opts.secretKey;
+  }
+  writePayload(w: Writer): void {
+    w.i32(this.processId).bytes(this.secretKey);
+  }
+  static read(r: Reader): BackendKeyData {
+    const processId = r.i32('process ID');
+    return new BackendKeyData({ processId, secretKey: readCancelKey(r) });
+  }
+}
+defineMessage(BackendKeyData, 'BackendKeyData', BackendCode.BackendKeyData, 'backend');
+
+export class ParameterStatus extends PgMessage {
+  declare readonly type: 'ParameterStatus';
+  readonly name: string;
+  readonly value: string;
+  constructor(opts: { name: string; value: string }) {
+    super();
+    this.name = opts.name;
+    this.value = opts.value;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.name).cstring(this.value);
+  }
+  static read(r: Reader): ParameterStatus {
+    const name = r.cstring('parameter name');
+    return new ParameterStatus({ name, value: r.cstring('parameter value') });
+  }
+}
+defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, 'backend');
+
+export class NegotiateProtocolVersion extends PgMessage {
+  declare readonly type: 'NegotiateProtocolVersion';
+  /** Newest minor protocol version the server supports for the requested major. */
+  readonly newestMinorVersion: number;
+  /** Startup options (`_pq_.*`) the server did not recognise. */
+  readonly unrecognizedOptions: readonly string[];
+  constructor(opts: { newestMinorVersion: number; unrecognizedOptions?: readonly string[] }) {
+    super();
+    this.newestMinorVersion = opts.newestMinorVersion;
+    this.unrecognizedOptions = opts.unrecognizedOptions ?? [];
+  }
+  writePayload(w: Writer): void {
+    w.i32(this.newestMinorVersion).i32(this.unrecognizedOptions.length);
+    for (const o of this.unrecognizedOptions) w.cstring(o);
+  }
+  static read(r: Reader): NegotiateProtocolVersion {
+    const newestMinorVersion = r.i32('newest minor version');
+    const n = r.count32(1, 'option count');
+    const unrecognizedOptions: string[] = [];
+    for (let i = 0; i < n; i++) unrecognizedOptions.push(r.cstring('option name'));
+    return new NegotiateProtocolVersion({ newestMinorVersion, unrecognizedOptions });
+  }
+}
+defineMessage(NegotiateProtocolVersion, 'NegotiateProtocolVersion', BackendCode.NegotiateProtocolVersion, 'backend');
+
+export class ReadyForQuery extends PgMessage {
+  declare readonly type: 'ReadyForQuery';
+  readonly status: TransactionStatus;
+  constructor(opts: { status: TransactionStatus }) {
+    super();
+    this.status = opts.status;
+  }
+  writePayload(w: Writer): void {
+    w.u8(this.status.charCodeAt(0));
+  }
+  static read(r: Reader): ReadyForQuery {
+    const b = r.u8('transaction status');
+    switch (b) {
+      case 0x49:
+        return RFQ_IDLE;
+      case 0x54:
+        return RFQ_IN_TRANSACTION;
+      case 0x45:
+        return RFQ_FAILED;
+      default:
+        return r.fail(ErrorCode.INVALID_VALUE, `transaction status ${b} is not 'I', 'T' or 'E'`, r.pos - 1);
+    }
+  }
+}
+defineMessage(ReadyForQuery, 'ReadyForQuery', BackendCode.ReadyForQuery, 'backend');
+const RFQ_IDLE = frozen(new ReadyForQuery({ status: TransactionStatus.IDLE }));
+const RFQ_IN_TRANSACTION = frozen(new ReadyForQuery({ status: TransactionStatus.IN_TRANSACTION }));
+const RFQ_FAILED = frozen(new ReadyForQuery({ status: TransactionStatus.IN_FAILED_TRANSACTION }));
+
+export class NotificationResponse extends PgMessage {
+  declare readonly type: 'NotificationResponse';
+  /** Process ID of the notifying backend. */
+  readonly processId: number;
+  readonly channel: string;
+  readonly payload: string;
+  constructor(opts: { processId: number; channel: string; payload?: string }) {
+    super();
+    this.processId = opts.processId;
+    this.channel = opts.channel;
+    this.payload = opts.payload ?? '';
+  }
+  writePayload(w: Writer): void {
+    w.i32(this.processId).cstring(this.channel).cstring(this.payload);
+  }
+  static read(r: Reader): NotificationResponse {
+    const processId = r.i32('process ID');
+    const channel = r.cstring('channel');
+    return new NotificationResponse({ processId, channel, payload: r.cstring('payload') });
+  }
+}
+defineMessage(NotificationResponse, 'NotificationResponse', BackendCode.NotificationResponse, 'backend');
+
+export const Terminate = bodyless('Terminate', FrontendCode.Terminate, 'frontend');
+export type Terminate = InstanceType<typeof Terminate>;

@@ -1,0 +1,229 @@
+/**
+ * The simple query cycle and the row messages the extended one shares.
+ *
+ *   'Q' Query               String query
+ *   'T' RowDescription      Int16 n | field × n:
+ *                             String name | Int32 tableOid | Int16 columnAttrNum | Int32 typeOid
+ *                             | Int16 typeSize | Int32 typeModifier | Int16 formatCode
+ *   'D' DataRow             Int16 n | (Int32 len (-1: NULL) | Byte×len) × n
+ *   'C' CommandComplete     String tag
+ *   'I' EmptyQueryResponse  (empty)
+ */
+import { ErrorCode } from '../errors.js';
+import type { Reader } from '../wire/reader.js';
+import { decodeText } from '../wire/text.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
+import { BackendCode, FrontendCode } from './codes.js';
+
+export class Query extends PgMessage {
+  declare readonly type: 'Query';
+  readonly queryString: string;
+  constructor(opts: { queryString: string }) {
+    super();
+    this.queryString = opts.queryString;
+  }
+  override sizeHint(): number {
+    return 6 + this.queryString.length * 3;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.queryString);
+  }
+  static read(r: Reader): Query {
+    return new Query({ queryString: r.cstring('query') });
+  }
+}
+defineMessage(Query, 'Query', FrontendCode.Query, 'frontend');
+
+/** One column of a RowDescription. */
+export class FieldDescription {
+  readonly name: string;
+  /** OID of the table the column comes from, or 0. */
+  readonly tableOid: number;
+  /** Attribute number of the column in that table, or 0. */
+  readonly columnAttrNum: number;
+  readonly typeOid: number;
+  /** pg_type.typlen: negative for variable-width types. */
+  readonly typeSize: number;
+  /** pg_attribute.atttypmod. */
+  readonly typeModifier: number;
+  /** 0 text, 1 binary. */
+  readonly formatCode: number;
+
+  constructor(opts: {
+    name: string;
+    tableOid?: number;
+    columnAttrNum?: number;
+    typeOid: number;
+    typeSize?: number;
+    typeModifier?: number;
+    formatCode?: number;
+  }) {
+    this.name = opts.name;
+    this.tableOid = opts.tableOid ?? 0;
+    this.columnAttrNum = opts.columnAttrNum ?? 0;
+    this.typeOid = opts.typeOid;
+    this.typeSize = opts.typeSize ?? -1;
+    this.typeModifier = opts.typeModifier ?? -1;
+    this.formatCode = opts.formatCode ?? 0;
+  }
+}
+
+/** Bytes of a field after its name: 4+2+4+2+4+2. */
+const FIELD_FIXED_BYTES = 18;
+
+export class RowDescription extends PgMessage {
+  declare readonly type: 'RowDescription';
+  readonly fields: readonly FieldDescription[];
+  constructor(opts: { fields: readonly FieldDescription[] }) {
+    super();
+    this.fields = opts.fields;
+  }
+  writePayload(w: Writer): void {
+    w.i16(this.fields.length);
+    for (const f of this.fields) {
+      w.cstring(f.name).i32(f.tableOid).i16(f.columnAttrNum).i32(f.typeOid).i16(f.typeSize).i32(f.typeModifier).i16(f.formatCode);
+    }
+  }
+  static read(r: Reader): RowDescription {
+    const n = r.count16(FIELD_FIXED_BYTES + 1, 'field count');
+    const fields: FieldDescription[] = [];
+    for (let i = 0; i < n; i++) {
+      fields.push(
+        new FieldDescription({
+          name: r.cstring('field name'),
+          tableOid: r.u32('table OID'),
+          columnAttrNum: r.i16('column attribute number'),
+          typeOid: r.u32('type OID'),
+          typeSize: r.i16('type size'),
+          typeModifier: r.i32('type modifier'),
+          formatCode: r.i16('format code'),
+        }),
+      );
+    }
+    return new RowDescription({ fields });
+  }
+}
+defineMessage(RowDescription, 'RowDescription', BackendCode.RowDescription, 'backend');
+
+/**
+ * A row of values. Decoded rows keep the frame's bytes and a table of
+ * (offset, length) pairs, so `bytes(i)`, `text(i)` and `isNull(i)` touch one
+ * value without building the rest; `columns` is built on first use.
+ */
+export class DataRow extends PgMessage {
+  declare readonly type: 'DataRow';
+  /** Bytes the offsets in `table` point into. */
+  private buf: Uint8Array;
+  /** Per column: start index in `buf`, then length (-1 for NULL). */
+  private table: Int32Array;
+  private cache: (Uint8Array | null)[] | null;
+
+  constructor(opts: { columns: readonly (Uint8Array | string | null)[] }) {
+    super();
+    const cols = opts.columns.map((c) => toBytes(c));
+    this.cache = cols;
+    this.buf = new Uint8Array(0);
+    this.table = new Int32Array(0);
+  }
+
+  /** Values as views of the frame (null for SQL NULL). Built once, on first use. */
+  get columns(): readonly (Uint8Array | null)[] {
+    if (this.cache === null) {
+      const n = this.table.length >> 1;
+      const cols = new Array<Uint8Array | null>(n);
+      for (let i = 0; i < n; i++) cols[i] = this.bytes(i);
+      this.cache = cols;
+    }
+    return this.cache;
+  }
+
+  get columnCount(): number {
+    return this.cache !== null ? this.cache.length : this.table.length >> 1;
+  }
+
+  isNull(i: number): boolean {
+    if (this.cache !== null) return this.cache[i] === null;
+    return this.table[2 * i + 1]! < 0;
+  }
+
+  /** The value's bytes as a view (no copy), or null. */
+  bytes(i: number): Uint8Array | null {
+    if (this.cache !== null) return this.cache[i] ?? null;
+    const len = this.table[2 * i + 1];
+    if (len === undefined || len < 0) return null;
+    const start = this.table[2 * i]!;
+    return this.buf.subarray(start, start + len);
+  }
+
+  /** The value as a UTF-8 string, or null. */
+  text(i: number): string | null {
+    if (this.cache !== null) {
+      const v = this.cache[i];
+      return v == null ? null : decodeText(v, 0, v.length).text;
+    }
+    const len = this.table[2 * i + 1];
+    if (len === undefined || len < 0) return null;
+    const start = this.table[2 * i]!;
+    return decodeText(this.buf, start, start + len).text;
+  }
+
+  override sizeHint(): number {
+    let n = 7;
+    for (let i = 0; i < this.columnCount; i++) n += 4 + (this.bytes(i)?.length ?? 0);
+    return n;
+  }
+
+  writePayload(w: Writer): void {
+    const n = this.columnCount;
+    w.i16(n);
+    for (let i = 0; i < n; i++) w.lengthPrefixed(this.bytes(i));
+  }
+
+  static read(r: Reader): DataRow {
+    const n = r.count16(4, 'column count');
+    const table = new Int32Array(n * 2);
+    const b = r.buf;
+    const end = r.end;
+    let p = r.pos;
+    for (let i = 0; i < n; i++) {
+      if (end - p < 4) r.fail(ErrorCode.TRUNCATED, `column ${i} length needs 4 bytes but ${end - p} remain`, p);
+      const len = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+      if (len < -1) r.fail(ErrorCode.NEGATIVE_LENGTH, `column ${i} length ${len} is negative and not -1`, p);
+      p += 4;
+      table[2 * i] = p;
+      table[2 * i + 1] = len;
+      if (len > 0) {
+        if (len > end - p) r.fail(ErrorCode.TRUNCATED, `column ${i} length ${len} exceeds the ${end - p} bytes left in the frame`, p - 4);
+        p += len;
+      }
+    }
+    r.pos = p;
+    const row: DataRow = Object.create(DataRow.prototype);
+    row.buf = b;
+    row.table = table;
+    row.cache = null;
+    return row;
+  }
+}
+defineMessage(DataRow, 'DataRow', BackendCode.DataRow, 'backend');
+
+export class CommandComplete extends PgMessage {
+  declare readonly type: 'CommandComplete';
+  /** The command tag, e.g. "SELECT 3", "INSERT 0 1", "COPY 10". */
+  readonly tag: string;
+  constructor(opts: { tag: string }) {
+    super();
+    this.tag = opts.tag;
+  }
+  writePayload(w: Writer): void {
+    w.cstring(this.tag);
+  }
+  static read(r: Reader): CommandComplete {
+    return new CommandComplete({ tag: r.cstring('command tag') });
+  }
+}
+defineMessage(CommandComplete, 'CommandComplete', BackendCode.CommandComplete, 'backend');
+
+export const EmptyQueryResponse = bodyless('EmptyQueryResponse', BackendCode.EmptyQueryResponse, 'backend');
+export type EmptyQueryResponse = InstanceType<typeof EmptyQueryResponse>;

@@ -1,0 +1,181 @@
+/**
+ * Startup packets (frontend, untyped: the Int32 after the length says what
+ * they are) and the single-byte answers to the encryption requests.
+ *
+ *   StartupMessage   Int32 len | Int32 version (3 << 16 | minor) | (String name, String value)* | Byte1 0
+ *   SSLRequest       Int32 8   | Int32 80877103
+ *   GSSENCRequest    Int32 8   | Int32 80877104
+ *   CancelRequest    Int32 len | Int32 80877102 | Int32 processId | Byten secretKey (4 in 3.0, ≤ 256 in 3.2)
+ *   SSLResponse      Byte1 'S' | 'N'            (no length)
+ *   GSSResponse      Byte1 'G' | 'N'            (no length)
+ */
+import { ErrorCode } from '../errors.js';
+import { MAX_CANCEL_KEY_LENGTH, StartupRequestCode } from '../constants.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+import { PgMessage, defineMessage, frozen } from './base.js';
+
+export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
+
+export class StartupMessage extends PgMessage {
+  declare readonly type: 'StartupMessage';
+  /** (major << 16) | minor; 196608 is 3.0, 196610 is 3.2. */
+  readonly protocolVersion: number;
+  /** Parameters in the order they are sent (duplicates kept, as on the wire). */
+  readonly entries: ReadonlyArray<readonly [string, string]>;
+
+  constructor(opts: { params?: StartupParams; protocolVersion?: number } = {}) {
+    super();
+    this.protocolVersion = opts.protocolVersion ?? StartupRequestCode.PROTOCOL_3_0;
+    const p = opts.params ?? {};
+    this.entries = Symbol.iterator in p ? [...(p as Iterable<readonly [string, string]>)] : Object.entries(p);
+  }
+
+  /** Parameters as an object (`user`, `database`, `options`, `replication`, GUCs…). */
+  get params(): Record<string, string> {
+    const o: Record<string, string> = {};
+    for (const [k, v] of this.entries) o[k] = v;
+    return o;
+  }
+
+  get majorVersion(): number {
+    return this.protocolVersion >>> 16;
+  }
+
+  get minorVersion(): number {
+    return this.protocolVersion & 0xffff;
+  }
+
+  writePayload(w: Writer): void {
+    w.i32(this.protocolVersion);
+    for (const [k, v] of this.entries) w.cstring(k).cstring(v);
+    w.u8(0);
+  }
+
+  static read(r: Reader): StartupMessage {
+    const at = r.pos;
+    const version = r.u32('protocol version');
+    if (version >>> 16 !== 3) {
+      r.fail(ErrorCode.UNKNOWN_REQUEST_CODE, `unsupported protocol version ${version >>> 16}.${version & 0xffff}`, at);
+    }
+    const entries: [string, string][] = [];
+    while (!r.atNul()) entries.push([r.cstring('parameter name'), r.cstring('parameter value')]);
+    r.u8();
+    return new StartupMessage({ protocolVersion: version, params: entries });
+  }
+}
+defineMessage(StartupMessage, 'StartupMessage', null, 'frontend');
+
+/** Reads the request code and checks it is the one expected. */
+function expectCode(r: Reader, code: number, what: string): void {
+  const at = r.pos;
+  const got = r.u32('request code');
+  if (got !== code) r.fail(ErrorCode.UNKNOWN_REQUEST_CODE, `request code ${got} is not ${what} (${code})`, at);
+}
+
+export class SSLRequest extends PgMessage {
+  declare readonly type: 'SSLRequest';
+  writePayload(w: Writer): void {
+    w.i32(StartupRequestCode.SSL_REQUEST);
+  }
+  static read(r: Reader): SSLRequest {
+    expectCode(r, StartupRequestCode.SSL_REQUEST, 'SSLRequest');
+    return SSL_REQUEST;
+  }
+}
+defineMessage(SSLRequest, 'SSLRequest', null, 'frontend');
+const SSL_REQUEST = frozen(new SSLRequest());
+
+export class GSSEncRequest extends PgMessage {
+  declare readonly type: 'GSSEncRequest';
+  writePayload(w: Writer): void {
+    w.i32(StartupRequestCode.GSSENC_REQUEST);
+  }
+  static read(r: Reader): GSSEncRequest {
+    expectCode(r, StartupRequestCode.GSSENC_REQUEST, 'GSSENCRequest');
+    return GSSENC_REQUEST;
+  }
+}
+defineMessage(GSSEncRequest, 'GSSEncRequest', null, 'frontend');
+const GSSENC_REQUEST = frozen(new GSSEncRequest());
+
+/** Checks a cancel key's length against protocol 3.2's bounds (4 bytes in 3.0, at most 256 in 3.2). */
+export function readCancelKey(r: Reader): Uint8Array {
+  const n = r.remaining;
+  if (n < 4 || n > MAX_CANCEL_KEY_LENGTH) {
+    r.fail(ErrorCode.INVALID_VALUE, `secret key of ${n} bytes is outside 4..${MAX_CANCEL_KEY_LENGTH}`);
+  }
+  return r.rest();
+}
+
+export class CancelRequest extends PgMessage {
+  declare readonly type: 'CancelRequest';
+  readonly processId: number;
+  /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
+  readonly secretKey: Uint8Array;
+
+  constructor(opts: { processId: number; secretKey: Uint8Array }) {
+    super();
+    this.processId = opts.processId;
+    this.secretKey = opts.secretKey;
+  }
+
+  writePayload(w: Writer): void {
+    w.i32(StartupRequestCode.CANCEL_REQUEST).i32(this.processId).bytes(this.secretKey);
+  }
+
+  static read(r: Reader): CancelRequest {
+    expectCode(r, StartupRequestCode.CANCEL_REQUEST, 'CancelRequest');
+    const processId = r.i32('process ID');
+    return new CancelRequest({ processId, secretKey: readCancelKey(r) });
+  }
+}
+defineMessage(CancelRequest, 'CancelRequest', null, 'frontend');
+
+/** Base of the single-byte answers: no type byte, no length. */
+abstract class NegotiationResponse extends PgMessage {
+  /** True when the server agreed to encrypt ('S' or 'G'). */
+  readonly accepted: boolean;
+  protected abstract readonly yes: number;
+
+  constructor(opts: { accepted: boolean }) {
+    super();
+    this.accepted = opts.accepted;
+  }
+
+  writePayload(w: Writer): void {
+    w.u8(this.accepted ? this.yes : 0x4e);
+  }
+
+  override toWire(): Uint8Array {
+    return Uint8Array.of(this.accepted ? this.yes : 0x4e);
+  }
+}
+
+/** The server's answer to SSLRequest: 'S' (go ahead with TLS) or 'N'. */
+export class SSLResponse extends NegotiationResponse {
+  declare readonly type: 'SSLResponse';
+  protected readonly yes = 0x53;
+  static read(r: Reader): SSLResponse {
+    const b = r.u8('SSL answer');
+    if (b !== 0x53 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `SSL answer ${b} is not 'S' or 'N'`, r.pos - 1);
+    return b === 0x53 ? SSL_YES : SSL_NO;
+  }
+}
+defineMessage(SSLResponse, 'SSLResponse', null, 'backend');
+const SSL_YES = frozen(new SSLResponse({ accepted: true }));
+const SSL_NO = frozen(new SSLResponse({ accepted: false }));
+
+/** The server's answer to GSSENCRequest: 'G' (go ahead with GSSAPI encryption) or 'N'. */
+export class GSSResponse extends NegotiationResponse {
+  declare readonly type: 'GSSResponse';
+  protected readonly yes = 0x47;
+  static read(r: Reader): GSSResponse {
+    const b = r.u8('GSS answer');
+    if (b !== 0x47 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `GSS answer ${b} is not 'G' or 'N'`, r.pos - 1);
+    return b === 0x47 ? GSS_YES : GSS_NO;
+  }
+}
+defineMessage(GSSResponse, 'GSSResponse', null, 'backend');
+const GSS_YES = frozen(new GSSResponse({ accepted: true }));
+const GSS_NO = frozen(new GSSResponse({ accepted: false }));

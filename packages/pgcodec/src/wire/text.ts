@@ -1,0 +1,67 @@
+/**
+ * UTF-8 text on the wire. Decoding is exact or reports that it was not: a
+ * string that is not valid UTF-8 (a non-UTF8 client_encoding, a fuzzer) is
+ * decoded with replacement characters and flagged, so the message can keep
+ * its original bytes and still re-encode losslessly.
+ */
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** Result of decoding: the string, and whether it is an exact image of the bytes. */
+export interface DecodedText {
+  text: string;
+  exact: boolean;
+}
+
+/** Below this length a JS loop beats a TextDecoder call for ASCII. */
+const SHORT = 32;
+
+export function decodeText(buf: Uint8Array, start: number, end: number): DecodedText {
+  if (end - start <= SHORT) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      let s = '';
+      for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+      return { text: s, exact: true };
+    }
+  }
+  const view = buf.subarray(start, end);
+  try {
+    return { text: strictDecoder.decode(view), exact: true };
+  } catch {
+    return { text: lenientDecoder.decode(view), exact: false };
+  }
+}
+
+/** Decodes UTF-8 without the exactness report (values handed to users). */
+export function utf8(view: Uint8Array): string {
+  return lenientDecoder.decode(view);
+}
+
+export function encodeText(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Writes `s` as UTF-8 into `dst` at `at` (which must have room for 3 bytes per UTF-16 unit); returns bytes written. */
+export function encodeTextInto(s: string, dst: Uint8Array, at: number): number {
+  // Pure ASCII strings are the common case; avoid the encodeInto call for short ones.
+  const n = s.length;
+  if (n <= SHORT) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      dst[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return encoder.encodeInto(s, dst.subarray(at)).written;
+}

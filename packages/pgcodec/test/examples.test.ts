@@ -1,0 +1,33 @@
+/**
+ * The README's examples are real files: each runs as a user would run it
+ * (importing 'pgcodec' through the workspace link to the built package),
+ * prints exactly what its `Output:` block says, and appears verbatim in the
+ * README.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const dir = join(import.meta.dirname, '..', 'examples');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+const OUTPUT = /\/\* Output:\n([\s\S]*?)\*\/\s*$/;
+
+describe.each(readdirSync(dir).filter((f) => f.endsWith('.ts')))('example %s', (file) => {
+  const source = readFileSync(join(dir, file), 'utf8');
+
+  it('prints its documented output', () => {
+    const expected = OUTPUT.exec(source)?.[1];
+    expect(expected, 'example has an Output block').toBeDefined();
+    const out = execFileSync(tsx, [join(dir, file)], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe(expected);
+  });
+
+  it('is shown in the README as it is in the file', () => {
+    const code = source.replace(OUTPUT, '').trimEnd();
+    expect(readme).toContain(code);
+  });
+});

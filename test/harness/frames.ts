@@ -23,8 +23,10 @@ export interface FramedMessage {
 
 export interface FramingResult {
   messages: FramedMessage[];
-  /** Bytes left over at the end of each direction (0 for a cleanly closed session). */
+  /** Bytes left over at the end of each direction (0 for a cleanly closed session; after an accepted SSL/GSSENC request: the encrypted bytes). */
   leftover: { F: number; B: number };
+  /** True if the server accepted SSLRequest/GSSENCRequest ('S'/'G'); bytes after that are not framed. */
+  encrypted: boolean;
   /** Set if the stream switched to TLS or hit garbage; framing stops there. */
   problem?: string;
 }
@@ -33,7 +35,7 @@ const FRONTEND: Record<string, string> = {
   B: 'Bind', C: 'Close', d: 'CopyData', c: 'CopyDone', f: 'CopyFail', D: 'Describe', E: 'Execute',
   H: 'Flush', F: 'FunctionCall', p: 'PasswordMessage', P: 'Parse', Q: 'Query', S: 'Sync', X: 'Terminate',
 };
-const P_NAMES = ['PasswordMessage', 'SASLInitialResponse', 'SASLResponse'];
+const P_NAMES = ['PasswordMessage', 'SASLInitialResponse', 'SASLResponse', 'GSSResponse'];
 const BACKEND: Record<string, string> = {
   R: 'Authentication', K: 'BackendKeyData', '2': 'BindComplete', '3': 'CloseComplete', C: 'CommandComplete',
   d: 'CopyData', c: 'CopyDone', G: 'CopyInResponse', H: 'CopyOutResponse', W: 'CopyBothResponse', D: 'DataRow',
@@ -86,9 +88,14 @@ export function frameSession(session: RecordedSession): FramingResult {
   let fStart = -1;
   let bStart = -1;
   let lastAuth = -1; // last backend authentication request code, to name 'p' messages
+  let encrypted = false; // after 'S'/'G': raw TLS / GSSAPI bytes, counted as leftover
 
   session.events.forEach((ev, idx) => {
     if (problem) return;
+    if (encrypted) {
+      (ev.dir === 'F' ? f : b).push(ev.bytes);
+      return;
+    }
     if (ev.dir === 'F') {
       if (f.length === 0) fStart = idx;
       f.push(ev.bytes);
@@ -118,7 +125,9 @@ export function frameSession(session: RecordedSession): FramingResult {
           const t = String.fromCharCode(h[0]);
           if (len < 4 || !FRONTEND[t]) { problem = `unknown frontend message type ${JSON.stringify(t)} (len ${len})`; return; }
           let name = FRONTEND[t];
-          if (t === 'p') name = lastAuth === 10 ? 'SASLInitialResponse' : lastAuth === 11 ? 'SASLResponse' : 'PasswordMessage';
+          if (t === 'p') {
+            name = lastAuth === 10 ? 'SASLInitialResponse' : lastAuth === 11 ? 'SASLResponse' : lastAuth === 7 || lastAuth === 8 ? 'GSSResponse' : 'PasswordMessage';
+          }
           messages.push({ dir: 'F', name, type: t, size: len + 1, event: fStart });
           f.skip(len + 1);
         }
@@ -139,7 +148,13 @@ export function frameSession(session: RecordedSession): FramingResult {
             bStart = idx;
             continue;
           }
-          if (ch === 'S' || ch === 'G') { problem = `${req} accepted ('${ch}'): encrypted stream, framing stops`; return; }
+          if (ch === 'S' || ch === 'G') {
+            // accepted: TLS / GSSAPI handshake follows; the rest of both streams is not framed
+            messages.push({ dir: 'B', name: `${req === 'SSLRequest' ? 'SSLResponse' : 'GSSENCResponse'}(${ch})`, type: '', size: 1, event: bStart });
+            b.skip(1);
+            encrypted = true;
+            return;
+          }
           // 'E' (old servers) etc.: fall through and frame it as a typed message
         }
         const h = b.peek(5);
@@ -161,7 +176,7 @@ export function frameSession(session: RecordedSession): FramingResult {
       }
     }
   });
-  return { messages, leftover: { F: f.length, B: b.length }, problem };
+  return { messages, leftover: { F: f.length, B: b.length }, encrypted, problem };
 }
 
 /** Count message names per direction, e.g. { 'F:Query': 3, 'B:DataRow': 10 }. */

@@ -64,6 +64,7 @@ export function replaySession(session: RecordedSession, rechunk: (b: Uint8Array)
     outB.push(m.toWire());
     if (m instanceof pg.SSLResponse || m instanceof pg.GSSResponse) be.phase = P.STARTUP;
     else if (m instanceof pg.AuthenticationSASL) fe.phase = P.AUTHENTICATING_SASL_INITIAL;
+    else if (m instanceof pg.AuthenticationGSS || m instanceof pg.AuthenticationSSPI) fe.gssAuthentication = true;
     else if (m instanceof pg.AuthenticationOk) fe.phase = P.INITIALIZATION;
     else if (m instanceof pg.ReadyForQuery) fe.phase = P.READY;
   };

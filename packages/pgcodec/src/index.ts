@@ -5,6 +5,6 @@
 export * from './constants.js';
 export * from './errors.js';
 export * from './messages/index.js';
-export { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
+export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/frontend-decoder.js';
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
 export type { DecoderOptions } from './decoder/message-decoder.js';

@@ -35,9 +35,22 @@ function startupClass(code: number): MessageClass {
   }
 }
 
+export interface FrontendDecoderOptions extends DecoderOptions {
+  /** Start with `gssAuthentication` set. */
+  gssAuthentication?: boolean;
+}
+
 export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> implements Iterable<FrontendMessage> {
-  constructor(opts: DecoderOptions = {}) {
+  /**
+   * Set once the server asked for GSSAPI or SSPI authentication: then 'p' in
+   * AUTHENTICATING carries a GSS token (GSSAuthResponse), not a password.
+   * No phase tells the two apart, so whoever tracks the server's requests says so.
+   */
+  gssAuthentication: boolean;
+
+  constructor(opts: FrontendDecoderOptions = {}) {
     super(opts, ConnectionPhase.STARTUP);
+    this.gssAuthentication = opts.gssAuthentication ?? false;
   }
 
   protected decodeNext(): FrontendMessage | null {
@@ -47,7 +60,9 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
       case ConnectionPhase.GSS_NEGOTIATION:
         return this.nextStartupPacket();
       default:
-        return this.nextStandard((type) => (type === FrontendCode.AuthResponse ? authResponseClass(this.phase) : frontendTable[type]));
+        return this.nextStandard((type) =>
+          type === FrontendCode.AuthResponse ? authResponseClass(this.phase, this.gssAuthentication) : frontendTable[type],
+        );
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { ConnectionPhase } from '../constants.js';
 import type { MessageClass, PgMessage } from './base.js';
-import { Authentication, PasswordMessage, SASLInitialResponse, SASLResponse } from './auth.js';
+import { Authentication, GSSAuthResponse, PasswordMessage, SASLInitialResponse, SASLResponse } from './auth.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { CopyBothResponse, CopyData, CopyDone, CopyFail, CopyInResponse, CopyOutResponse } from './copy.js';
 import { ErrorResponse, NoticeResponse } from './error-notice.js';
@@ -82,14 +82,14 @@ export const backendTable: MessageTable = table(BackendCode, {
   RowDescription,
 } as unknown as Record<string, MessageClass>);
 
-/** 'p' is one of four messages; the authentication phase says which (GSS data decodes as PasswordMessage's bytes only via GSSAuthResponse.decode). */
-export function authResponseClass(phase: ConnectionPhase): MessageClass<PgMessage> {
+/** 'p' is one of four messages: the authentication phase says which, and in AUTHENTICATING whether GSS was asked for. */
+export function authResponseClass(phase: ConnectionPhase, gss: boolean): MessageClass<PgMessage> {
   switch (phase) {
     case ConnectionPhase.AUTHENTICATING_SASL_INITIAL:
       return SASLInitialResponse;
     case ConnectionPhase.AUTHENTICATING_SASL_CONTINUE:
       return SASLResponse;
     default:
-      return PasswordMessage;
+      return gss ? GSSAuthResponse : PasswordMessage;
   }
 }

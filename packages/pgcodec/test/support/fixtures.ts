@@ -14,6 +14,8 @@ export interface Fixture {
   phase: pg.ConnectionPhase;
   message: pg.PgMessage;
   wire: Uint8Array;
+  /** The server asked for GSSAPI: 'p' is a GSS token. */
+  gss?: boolean;
 }
 
 const P = pg.ConnectionPhase;
@@ -158,6 +160,10 @@ export const fixtures: Fixture[] = [
       i32(-1), //                 no initial response
     ),
   ),
+  {
+    ...F('GSSAuthResponse', P.AUTHENTICATING, new pg.GSSAuthResponse({ data: Uint8Array.of(0x60, 0x82, 0x01, 0x00) }), frame('p', [0x60, 0x82, 0x01, 0x00])),
+    gss: true,
+  },
   F('SASLResponse', P.AUTHENTICATING_SASL_CONTINUE, new pg.SASLResponse({ data: 'c=biws,r=x,p=y' }), frame('p', raw('c=biws,r=x,p=y'))),
 
   // ---- session ----
@@ -420,8 +426,11 @@ export const fixtures: Fixture[] = [
 ];
 
 /** Decoder for a fixture's side, set to its phase. */
-export function decoderFor(f: Pick<Fixture, 'side' | 'phase'>, opts: pg.DecoderOptions = {}): pg.FrontendMessageDecoder | pg.BackendMessageDecoder {
-  const d = f.side === 'frontend' ? new pg.FrontendMessageDecoder(opts) : new pg.BackendMessageDecoder(opts);
+export function decoderFor(
+  f: Pick<Fixture, 'side' | 'phase' | 'gss'>,
+  opts: pg.DecoderOptions = {},
+): pg.FrontendMessageDecoder | pg.BackendMessageDecoder {
+  const d = f.side === 'frontend' ? new pg.FrontendMessageDecoder({ ...opts, gssAuthentication: f.gss === true }) : new pg.BackendMessageDecoder(opts);
   d.phase = f.phase;
   return d;
 }

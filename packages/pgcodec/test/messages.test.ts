@@ -174,3 +174,14 @@ describe('message API', () => {
     expect(pg.protocolVersion(3, 2)).toBe(pg.StartupRequestCode.PROTOCOL_3_2);
   });
 });
+
+describe('DataRow display', () => {
+  it('prints and serialises values, not the shared buffer', async () => {
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    d.feed(new pg.DataRow({ columns: ['a', null] }).toWire());
+    const row = d.read() as pg.DataRow;
+    expect(JSON.parse(JSON.stringify(row))).toEqual({ type: 'DataRow', columns: ['a', null] });
+    const { inspect } = await import('node:util');
+    expect(inspect(row)).toBe("DataRow { columns: [ 'a', null ] }");
+  });
+});

@@ -54,35 +54,31 @@ function defineAuth(cls: abstract new (...a: never[]) => Authentication, name: s
   Object.defineProperty(cls.prototype, 'authCode', { value: code, enumerable: false });
 }
 
-export class AuthenticationOk extends Authentication {
-  declare readonly type: 'AuthenticationOk';
-  static override read(r: Reader): AuthenticationOk {
-    expectAuthCode(r, AuthCode.Ok);
-    return AUTH_OK;
-  }
+/** Declares an 'R' request that is only its code, and its frozen singleton. */
+function codeOnly<N extends string>(type: N, code: number) {
+  const cls = class extends Authentication {
+    declare readonly type: N;
+    static override read(r: Reader): Authentication & { readonly type: N } {
+      expectAuthCode(r, code);
+      return instance;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: type });
+  defineAuth(cls, type, code);
+  const instance = frozen(new cls());
+  return cls;
 }
-defineAuth(AuthenticationOk, 'AuthenticationOk', AuthCode.Ok);
-const AUTH_OK = frozen(new AuthenticationOk());
 
-export class AuthenticationKerberosV5 extends Authentication {
-  declare readonly type: 'AuthenticationKerberosV5';
-  static override read(r: Reader): AuthenticationKerberosV5 {
-    expectAuthCode(r, AuthCode.KerberosV5);
-    return AUTH_KRB5;
-  }
-}
-defineAuth(AuthenticationKerberosV5, 'AuthenticationKerberosV5', AuthCode.KerberosV5);
-const AUTH_KRB5 = frozen(new AuthenticationKerberosV5());
-
-export class AuthenticationCleartextPassword extends Authentication {
-  declare readonly type: 'AuthenticationCleartextPassword';
-  static override read(r: Reader): AuthenticationCleartextPassword {
-    expectAuthCode(r, AuthCode.CleartextPassword);
-    return AUTH_CLEARTEXT;
-  }
-}
-defineAuth(AuthenticationCleartextPassword, 'AuthenticationCleartextPassword', AuthCode.CleartextPassword);
-const AUTH_CLEARTEXT = frozen(new AuthenticationCleartextPassword());
+export const AuthenticationOk = codeOnly('AuthenticationOk', AuthCode.Ok);
+export type AuthenticationOk = InstanceType<typeof AuthenticationOk>;
+export const AuthenticationKerberosV5 = codeOnly('AuthenticationKerberosV5', AuthCode.KerberosV5);
+export type AuthenticationKerberosV5 = InstanceType<typeof AuthenticationKerberosV5>;
+export const AuthenticationCleartextPassword = codeOnly('AuthenticationCleartextPassword', AuthCode.CleartextPassword);
+export type AuthenticationCleartextPassword = InstanceType<typeof AuthenticationCleartextPassword>;
+export const AuthenticationGSS = codeOnly('AuthenticationGSS', AuthCode.GSS);
+export type AuthenticationGSS = InstanceType<typeof AuthenticationGSS>;
+export const AuthenticationSSPI = codeOnly('AuthenticationSSPI', AuthCode.SSPI);
+export type AuthenticationSSPI = InstanceType<typeof AuthenticationSSPI>;
 
 export class AuthenticationMD5Password extends Authentication {
   declare readonly type: 'AuthenticationMD5Password';
@@ -101,26 +97,6 @@ export class AuthenticationMD5Password extends Authentication {
   }
 }
 defineAuth(AuthenticationMD5Password, 'AuthenticationMD5Password', AuthCode.MD5Password);
-
-export class AuthenticationGSS extends Authentication {
-  declare readonly type: 'AuthenticationGSS';
-  static override read(r: Reader): AuthenticationGSS {
-    expectAuthCode(r, AuthCode.GSS);
-    return AUTH_GSS;
-  }
-}
-defineAuth(AuthenticationGSS, 'AuthenticationGSS', AuthCode.GSS);
-const AUTH_GSS = frozen(new AuthenticationGSS());
-
-export class AuthenticationSSPI extends Authentication {
-  declare readonly type: 'AuthenticationSSPI';
-  static override read(r: Reader): AuthenticationSSPI {
-    expectAuthCode(r, AuthCode.SSPI);
-    return AUTH_SSPI;
-  }
-}
-defineAuth(AuthenticationSSPI, 'AuthenticationSSPI', AuthCode.SSPI);
-const AUTH_SSPI = frozen(new AuthenticationSSPI());
 
 /** Base of the 'R' messages whose code is followed by opaque mechanism data. */
 abstract class AuthenticationWithData extends Authentication {

@@ -168,6 +168,17 @@ export class DataRow extends PgMessage {
     return decodeText(this.buf, start, start + len).text;
   }
 
+  /** Shows values, not the shared buffer, in console.log and JSON. */
+  toJSON(): { type: 'DataRow'; columns: (string | null)[] } {
+    const columns: (string | null)[] = [];
+    for (let i = 0; i < this.columnCount; i++) columns.push(this.text(i));
+    return { type: 'DataRow', columns };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
+    return `DataRow ${inspect({ columns: this.toJSON().columns }, options)}`;
+  }
+
   override sizeHint(): number {
     let n = 7;
     for (let i = 0; i < this.columnCount; i++) n += 4 + (this.bytes(i)?.length ?? 0);

@@ -73,31 +73,28 @@ function expectCode(r: Reader, code: number, what: string): void {
   if (got !== code) r.fail(ErrorCode.UNKNOWN_REQUEST_CODE, `request code ${got} is not ${what} (${code})`, at);
 }
 
-export class SSLRequest extends PgMessage {
-  declare readonly type: 'SSLRequest';
-  writePayload(w: Writer): void {
-    w.i32(StartupRequestCode.SSL_REQUEST);
-  }
-  static read(r: Reader): SSLRequest {
-    expectCode(r, StartupRequestCode.SSL_REQUEST, 'SSLRequest');
-    return SSL_REQUEST;
-  }
+/** Declares an encryption request packet (length 8, just its code) and its frozen singleton. */
+function requestPacket<N extends string>(type: N, code: number, docName: string) {
+  const cls = class extends PgMessage {
+    declare readonly type: N;
+    writePayload(w: Writer): void {
+      w.i32(code);
+    }
+    static read(r: Reader): PgMessage & { readonly type: N } {
+      expectCode(r, code, docName);
+      return instance;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: type });
+  defineMessage(cls, type, null, 'frontend');
+  const instance = frozen(new cls());
+  return cls;
 }
-defineMessage(SSLRequest, 'SSLRequest', null, 'frontend');
-const SSL_REQUEST = frozen(new SSLRequest());
 
-export class GSSEncRequest extends PgMessage {
-  declare readonly type: 'GSSEncRequest';
-  writePayload(w: Writer): void {
-    w.i32(StartupRequestCode.GSSENC_REQUEST);
-  }
-  static read(r: Reader): GSSEncRequest {
-    expectCode(r, StartupRequestCode.GSSENC_REQUEST, 'GSSENCRequest');
-    return GSSENC_REQUEST;
-  }
-}
-defineMessage(GSSEncRequest, 'GSSEncRequest', null, 'frontend');
-const GSSENC_REQUEST = frozen(new GSSEncRequest());
+export const SSLRequest = requestPacket('SSLRequest', StartupRequestCode.SSL_REQUEST, 'SSLRequest');
+export type SSLRequest = InstanceType<typeof SSLRequest>;
+export const GSSEncRequest = requestPacket('GSSEncRequest', StartupRequestCode.GSSENC_REQUEST, 'GSSENCRequest');
+export type GSSEncRequest = InstanceType<typeof GSSEncRequest>;
 
 /** Checks a cancel key's length against protocol 3.2's bounds (4 bytes in 3.0, at most 256 in 3.2). */
 export function readCancelKey(r: Reader): Uint8Array {

@@ -17,6 +17,7 @@ import {
   type Cluster,
   type Recorder,
 } from './harness/index.ts';
+import { proxySession } from './replay/proxy.ts';
 import { replaySession } from './replay/replay.ts';
 
 const index = readFixtureIndex();
@@ -66,6 +67,13 @@ describe.each(cases)('recorded session $name', ({ entry, path }) => {
       }
       return out;
     });
+  });
+
+  it('passes losslessly through a strict proxy (BackendConnection → FrontendConnection and back)', () => {
+    const r = proxySession(session);
+    expect(r.messages).toBeGreaterThan(0);
+    const b = proxySession(session, { rechunk: byteByByte });
+    expect(b).toEqual(r);
   });
 
   it('round-trips with consecutive chunks of one direction merged into 64 KiB reads', () => {

@@ -75,4 +75,16 @@ export class ProtocolError extends PgcodecError {
 
 export class FramingError extends ProtocolError {}
 export class DecodingError extends ProtocolError {}
-export class StateMachineError extends ProtocolError {}
+export interface StateMachineErrorInfo extends ProtocolErrorInfo {
+  /** 'local': we tried to send it (our bug); 'peer': the other side sent it. */
+  origin: 'local' | 'peer';
+}
+
+export class StateMachineError extends ProtocolError {
+  /** 'local' for a message we tried to send, 'peer' for one the other side sent. */
+  readonly origin: 'local' | 'peer';
+  constructor(code: string, message: string, info: StateMachineErrorInfo) {
+    super(code, message, info);
+    this.origin = info.origin;
+  }
+}

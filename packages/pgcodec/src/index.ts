@@ -8,3 +8,12 @@ export * from './messages/index.js';
 export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/frontend-decoder.js';
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
 export type { DecoderOptions } from './decoder/message-decoder.js';
+export {
+  FrontendStateMachine,
+  BackendStateMachine,
+  ProtocolStateMachine,
+  FRONTEND_TABLE,
+  BACKEND_TABLE,
+  type StateMachineOptions,
+} from './state-machine.js';
+export { Connection, FrontendConnection, BackendConnection, type ConnectionOptions } from './connection.js';

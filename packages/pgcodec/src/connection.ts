@@ -1,0 +1,193 @@
+/**
+ * A connection is a stream decoder and a state machine driven together:
+ * `send(msg)` checks the message against the phase and returns its bytes,
+ * `receive(bytes)` decodes what the peer sent, checks each message and keeps
+ * the decoder's framing in step with the phase, one message at a time. No
+ * I/O: subclass and override `onSend`/`onReceive` to attach a transport.
+ *
+ *   FrontendConnection  the client's side: sends frontend messages, receives backend ones
+ *   BackendConnection   the server's side: sends backend messages, receives frontend ones
+ *
+ * A proxy is one of each, and is lossless: bytes received on one decode to
+ * messages whose `toWire()` — what `send` on the other returns — is the same
+ * bytes.
+ */
+import { ConnectionPhase } from './constants.js';
+import { ProtocolError, type StateMachineError } from './errors.js';
+import type { PgMessage } from './messages/base.js';
+import type { BackendMessage, FrontendMessage } from './messages/index.js';
+import { BackendMessageDecoder } from './decoder/backend-decoder.js';
+import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
+import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
+import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
+
+export interface ConnectionOptions extends DecoderOptions {
+  /** Phase to start in (default STARTUP); e.g. READY for a proxy attached after startup. */
+  initialPhase?: ConnectionPhase;
+  /**
+   * Strict (default): a message out of phase throws `StateMachineError` and
+   * fails the connection. Non-strict: it is reported to `onViolation` and
+   * the connection keeps going.
+   */
+  strict?: boolean;
+  /** Called with each violation in non-strict mode (besides the `onViolation` method). */
+  onViolation?: (error: StateMachineError) => void;
+}
+
+/** How many non-strict violations `violations` keeps (the oldest are dropped). */
+const MAX_KEPT_VIOLATIONS = 100;
+
+export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
+  readonly strict: boolean;
+  /** The most recent violations tolerated in non-strict mode. */
+  readonly violations: StateMachineError[] = [];
+  protected abstract readonly machine: ProtocolStateMachine;
+  protected abstract readonly decoder: MessageDecoder<In>;
+  private failure: ProtocolError | null = null;
+  private readonly violationCallback: ((e: StateMachineError) => void) | undefined;
+
+  constructor(opts: ConnectionOptions) {
+    this.strict = opts.strict ?? true;
+    this.violationCallback = opts.onViolation;
+  }
+
+  /** Where the conversation stands; FAILED after any protocol error. */
+  get phase(): ConnectionPhase {
+    return this.failure !== null ? ConnectionPhase.FAILED : this.machine.phase;
+  }
+
+  get isReady(): boolean {
+    return this.phase === ConnectionPhase.READY;
+  }
+
+  get isActive(): boolean {
+    return this.failure === null && this.machine.isActive;
+  }
+
+  get pendingSyncs(): number {
+    return this.machine.pendingSyncs;
+  }
+
+  /** Requests sent and not yet fully answered, oldest first (Describe as DescribeS/DescribeP). */
+  get pendingRequests(): readonly string[] {
+    return this.machine.pendingRequests;
+  }
+
+  /** The protocol error that failed this connection, if any. */
+  get error(): ProtocolError | null {
+    return this.failure;
+  }
+
+  /** Checks `msg` against the phase, records it, and returns its wire bytes (also passed to `onSend`). */
+  send(msg: Out): Uint8Array {
+    if (this.strict) {
+      this.guard(() => this.machine.send(msg));
+    } else {
+      const v = this.machine.tolerate(msg, 'send');
+      if (v !== null) this.violation(v);
+    }
+    const bytes = msg.toWire();
+    this.onSend(bytes);
+    return bytes;
+  }
+
+  /**
+   * Feeds bytes from the peer and decodes every complete message, checking
+   * each against the phase and calling `onReceive`. The work is done before
+   * this returns; iterate the result to get the messages. If a protocol error
+   * occurs after some messages, iteration yields those and then throws it
+   * (with nothing before it, it is thrown at once); the connection is then
+   * FAILED.
+   */
+  receive(data: Uint8Array): Iterable<In> {
+    const out: In[] = [];
+    let error: unknown = null;
+    try {
+      this.guard(() => this.decoder.feed(data));
+      for (;;) {
+        this.syncDecoder();
+        const msg = this.guard(() => this.decoder.read());
+        if (msg === null) break;
+        if (this.strict) {
+          this.guard(() => this.machine.receive(msg));
+        } else {
+          const v = this.machine.tolerate(msg, 'receive');
+          if (v !== null) this.violation(v);
+        }
+        out.push(msg);
+        this.onReceive(msg);
+      }
+    } catch (e) {
+      if (out.length === 0) throw e;
+      error = e;
+    }
+    return error === null ? out : yieldThenThrow(out, error);
+  }
+
+  /** Hook: bytes produced by `send`. Override to write them to a transport. */
+  onSend(_bytes: Uint8Array): void {}
+
+  /** Hook: each message `receive` decoded, in order. */
+  onReceive(_msg: In): void {}
+
+  /** Hook: a violation tolerated in non-strict mode. The default keeps the latest in `violations`. */
+  onViolation(error: StateMachineError): void {
+    this.violations.push(error);
+    if (this.violations.length > MAX_KEPT_VIOLATIONS) this.violations.shift();
+  }
+
+  private violation(e: StateMachineError): void {
+    this.onViolation(e);
+    this.violationCallback?.(e);
+  }
+
+  /** Runs `fn`; a protocol error fails the connection and is rethrown. */
+  private guard<T>(fn: () => T): T {
+    if (this.failure !== null) throw this.failure;
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ProtocolError) this.failure = e;
+      throw e;
+    }
+  }
+
+  /** Keeps the decoder's framing in step with the state machine, before every pull. */
+  protected syncDecoder(): void {
+    this.decoder.phase = this.machine.phase;
+  }
+}
+
+function* yieldThenThrow<T>(items: T[], error: unknown): Generator<T> {
+  yield* items;
+  throw error;
+}
+
+/** The client's side of a connection. */
+export class FrontendConnection extends Connection<FrontendMessage, BackendMessage> {
+  protected readonly machine: FrontendStateMachine;
+  protected readonly decoder: BackendMessageDecoder;
+
+  constructor(opts: ConnectionOptions = {}) {
+    super(opts);
+    this.machine = new FrontendStateMachine({ initialPhase: opts.initialPhase });
+    this.decoder = new BackendMessageDecoder({ phase: opts.initialPhase, maxMessageSize: opts.maxMessageSize });
+  }
+}
+
+/** The server's side of a connection. */
+export class BackendConnection extends Connection<BackendMessage, FrontendMessage> {
+  protected readonly machine: BackendStateMachine;
+  protected readonly decoder: FrontendMessageDecoder;
+
+  constructor(opts: ConnectionOptions = {}) {
+    super(opts);
+    this.machine = new BackendStateMachine({ initialPhase: opts.initialPhase });
+    this.decoder = new FrontendMessageDecoder({ phase: opts.initialPhase, maxMessageSize: opts.maxMessageSize });
+  }
+
+  protected override syncDecoder(): void {
+    super.syncDecoder();
+    this.decoder.gssAuthentication = this.machine.gssAuthentication;
+  }
+}

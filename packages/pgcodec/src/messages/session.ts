@@ -58,7 +58,11 @@ defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, '
 
 export class NegotiateProtocolVersion extends PgMessage {
   declare readonly type: 'NegotiateProtocolVersion';
-  /** Newest minor protocol version the server supports for the requested major. */
+  /**
+   * Newest minor protocol version the server supports for the requested
+   * major, as sent. PostgreSQL puts its whole newest version here
+   * (3 << 16 | minor); `newestMinor` gives the minor either way.
+   */
   readonly newestMinorVersion: number;
   /** Startup options (`_pq_.*`) the server did not recognise. */
   readonly unrecognizedOptions: readonly string[];
@@ -66,6 +70,9 @@ export class NegotiateProtocolVersion extends PgMessage {
     super();
     this.newestMinorVersion = opts.newestMinorVersion;
     this.unrecognizedOptions = opts.unrecognizedOptions ?? [];
+  }
+  get newestMinor(): number {
+    return this.newestMinorVersion & 0xffff;
   }
   writePayload(w: Writer): void {
     w.i32(this.newestMinorVersion).i32(this.unrecognizedOptions.length);

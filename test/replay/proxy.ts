@@ -7,21 +7,12 @@
  */
 import * as pg from 'pgcodec';
 import type { RecordedSession } from '../harness/recorder.ts';
+import { concat } from './replay.ts';
 
 export interface ProxyResult {
   /** Phases of the client-facing side after each event. */
   finalPhase: pg.ConnectionPhase;
   messages: number;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export function proxySession(session: RecordedSession, opts: { rechunk?: (b: Uint8Array) => Uint8Array[]; strict?: boolean } = {}): ProxyResult {

@@ -21,7 +21,7 @@ export interface ReplayResult {
 
 const P = pg.ConnectionPhase;
 
-function concat(chunks: Uint8Array[]): Uint8Array {
+export function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {

@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/** The package's own tests: run once per engine, the same suite. */
+const unit = ['packages/pgcodec/test/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: 'pgcodec',
-          include: ['packages/pgcodec/test/**/*.test.ts'],
-        },
-      },
+      { test: { name: 'pgcodec', include: unit, env: { PGCODEC_ENGINE: 'wasm' } } },
+      { test: { name: 'pgcodec-js', include: unit, exclude: ['packages/pgcodec/test/auth/**'], env: { PGCODEC_ENGINE: 'js' } } },
+      { test: { name: 'wasm', include: ['packages/wasm/test/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',
@@ -23,6 +23,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['packages/pgcodec/src/**'],
+      exclude: ['packages/pgcodec/src/**/*.generated.ts'],
       reporter: ['text-summary', 'text', 'json-summary'],
     },
   },

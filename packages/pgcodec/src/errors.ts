@@ -39,6 +39,10 @@ export const ErrorCode = {
   DECODER_FAILED: 'ERR_DECODER_FAILED',
   /** A message sent or received in a phase where it is not allowed. */
   UNEXPECTED_MESSAGE: 'ERR_UNEXPECTED_MESSAGE',
+  /** A view (frame, row batch, DataRow) used after the next feed overwrote its bytes. */
+  STALE_VIEW: 'ERR_STALE_VIEW',
+  /** An API used where it does not apply (e.g. frames during startup framing). */
+  INVALID_USE: 'ERR_INVALID_USE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -70,6 +74,17 @@ export class ProtocolError extends PgcodecError {
     super(code, `${message}${what}${where}`, { cause: info.cause });
     this.messageType = info.messageType ?? null;
     this.offset = info.offset ?? -1;
+  }
+}
+
+/**
+ * Frames, row batches and decoded DataRows view the decoder's buffer, which
+ * the next `feed` may overwrite: using one after that throws this, rather
+ * than returning other bytes. Decode with `{ owned: true }` to keep them.
+ */
+export class StaleViewError extends PgcodecError {
+  constructor(what: string) {
+    super(ErrorCode.STALE_VIEW, `${what} was used after the next feed(); its bytes are gone (decode with { owned: true } to keep them)`);
   }
 }
 

@@ -8,6 +8,10 @@ export * from './messages/index.js';
 export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/frontend-decoder.js';
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
 export type { DecoderOptions } from './decoder/message-decoder.js';
+export { Frame } from './decoder/frame.js';
+export { RowBatch } from './decoder/row-batch.js';
+export type { EngineName } from './engine/select.js';
+export { init } from './engine/wasm-engine.js';
 export {
   FrontendStateMachine,
   BackendStateMachine,

@@ -120,14 +120,41 @@ describe('buffering', () => {
     expect(d.buffered).toBe(0);
   });
 
-  it('keeps decoded views intact when later bytes arrive (never overwrites handed-out bytes)', () => {
+  it('a DataRow kept across a feed is detected, not misread; owned rows stay valid', () => {
     const d = new pg.BackendMessageDecoder();
+    d.feed(new pg.DataRow({ columns: ['first'] }).toWire());
+    const row = d.read() as pg.DataRow;
+    expect(row.text(0)).toBe('first');
+    d.feed(new pg.DataRow({ columns: ['second'] }).toWire());
+    expect(() => row.text(0)).toThrow(pg.StaleViewError);
+    expect(() => row.bytes(0)).toThrow(expect.objectContaining({ code: pg.ErrorCode.STALE_VIEW }));
+    const owned = new pg.BackendMessageDecoder({ owned: true });
     const rows: pg.DataRow[] = [];
     for (let i = 0; i < 5000; i++) {
-      d.feed(new pg.DataRow({ columns: [String(i)] }).toWire());
-      rows.push(d.read() as pg.DataRow);
+      owned.feed(new pg.DataRow({ columns: [String(i)] }).toWire());
+      rows.push(owned.read() as pg.DataRow);
     }
     rows.forEach((r, i) => expect(r.text(0)).toBe(String(i)));
+  });
+
+  it('other messages own their bytes: CopyData kept across feeds keeps its data', () => {
+    const d = new pg.BackendMessageDecoder();
+    const kept: pg.CopyData[] = [];
+    for (let i = 0; i < 3000; i++) {
+      d.feed(new pg.CopyData({ data: `line ${i}` }).toWire());
+      kept.push(d.read() as pg.CopyData);
+    }
+    kept.forEach((m, i) => expect(new TextDecoder().decode(m.data)).toBe(`line ${i}`));
+  });
+
+  it('columns of a row taken before the next feed are copies that stay', () => {
+    const d = new pg.BackendMessageDecoder();
+    d.feed(new pg.DataRow({ columns: ['x', null] }).toWire());
+    const row = d.read() as pg.DataRow;
+    const cols = row.columns;
+    d.feed(new pg.DataRow({ columns: ['yy'] }).toWire());
+    expect(cols.map((c) => (c ? new TextDecoder().decode(c) : c))).toEqual(['x', null]);
+    expect(row.text(0)).toBe('x'); // built from the copies once `columns` was read
   });
 
   it('a 256 MiB message fed in 64 KiB chunks is copied a bounded number of times', () => {

@@ -4,22 +4,26 @@
  * While an SSLRequest or GSSENCRequest awaits its answer, the next frame is
  * one unframed byte ('S'/'N' or 'G'/'N'); an 'E' there is a standard
  * ErrorResponse (a server that does not understand the request). All other
- * frames are standard.
+ * frames are standard, and runs of DataRows can be taken as row batches.
  */
 import { ConnectionPhase } from '../constants.js';
-import { readFrame, type MessageClass } from '../messages/base.js';
+import type { MessageClass } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
 import type { BackendMessage } from '../messages/index.js';
 import { backendTable } from '../messages/registry.js';
 import { GSSResponse, SSLResponse } from '../messages/startup.js';
-import { Reader } from '../wire/reader.js';
 import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
-
-const pickBackend = (type: number) => backendTable[type];
+import type { RowBatch } from './row-batch.js';
 
 export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implements Iterable<BackendMessage> {
+  protected readonly dataRows = true;
+
   constructor(opts: DecoderOptions = {}) {
     super(opts, ConnectionPhase.STARTUP);
+  }
+
+  protected pick(type: number): MessageClass | undefined {
+    return backendTable[type];
   }
 
   protected decodeNext(): BackendMessage | null {
@@ -29,11 +33,18 @@ export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implem
       if (sb.length < 1) return null;
       if (sb.buf[sb.start] !== BackendCode.ErrorResponse) {
         const cls: MessageClass<SSLResponse | GSSResponse> = phase === ConnectionPhase.SSL_NEGOTIATION ? SSLResponse : GSSResponse;
-        const msg = readFrame(cls, new Reader(sb.buf, sb.start, sb.start + 1, cls.prototype.type, sb.offset));
-        sb.consume(1);
-        return msg;
+        return this.readDirect(cls, sb.start, sb.start + 1, cls.prototype.type, 1);
       }
     }
-    return this.nextStandard(pickBackend);
+    return this.nextStandard();
+  }
+
+  /**
+   * The DataRows at the head of the stream (at most `maxRows`) as one batch
+   * over the scan's tables, or null if the next complete frame is not a
+   * DataRow (read it with `read()` or `readFrame()`).
+   */
+  readRowBatch(maxRows = Infinity): RowBatch | null {
+    return this.withGuard(() => this.nextRowBatch(maxRows));
   }
 }

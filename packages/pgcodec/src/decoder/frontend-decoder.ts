@@ -9,16 +9,16 @@
  *     3 << 16 | minor: StartupMessage
  *
  * Afterwards frames are standard, and 'p' is PasswordMessage,
- * SASLInitialResponse or SASLResponse according to the authentication phase.
+ * SASLInitialResponse or SASLResponse according to the authentication phase
+ * (or a GSS token, once `gssAuthentication` is set).
  */
 import { ConnectionPhase, MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH, StartupRequestCode } from '../constants.js';
 import { ErrorCode, FramingError } from '../errors.js';
-import { readFrame, type MessageClass } from '../messages/base.js';
+import type { MessageClass } from '../messages/base.js';
 import { FrontendCode } from '../messages/codes.js';
 import type { FrontendMessage } from '../messages/index.js';
 import { authResponseClass, frontendTable } from '../messages/registry.js';
 import { CancelRequest, GSSEncRequest, SSLRequest, StartupMessage } from '../messages/startup.js';
-import { Reader } from '../wire/reader.js';
 import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
 
 function startupClass(code: number): MessageClass {
@@ -47,10 +47,15 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
    * No phase tells the two apart, so whoever tracks the server's requests says so.
    */
   gssAuthentication: boolean;
+  protected readonly dataRows = false;
 
   constructor(opts: FrontendDecoderOptions = {}) {
     super(opts, ConnectionPhase.STARTUP);
     this.gssAuthentication = opts.gssAuthentication ?? false;
+  }
+
+  protected pick(type: number): MessageClass | undefined {
+    return type === FrontendCode.AuthResponse ? authResponseClass(this.phase, this.gssAuthentication) : frontendTable[type];
   }
 
   protected decodeNext(): FrontendMessage | null {
@@ -60,9 +65,7 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
       case ConnectionPhase.GSS_NEGOTIATION:
         return this.nextStartupPacket();
       default:
-        return this.nextStandard((type) =>
-          type === FrontendCode.AuthResponse ? authResponseClass(this.phase, this.gssAuthentication) : frontendTable[type],
-        );
+        return this.nextStandard();
     }
   }
 
@@ -87,8 +90,6 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
     if (sb.length < len) return null;
     const code = ((b[s + 4]! << 24) | (b[s + 5]! << 16) | (b[s + 6]! << 8) | b[s + 7]!) >>> 0;
     const cls = startupClass(code);
-    const msg = readFrame(cls, new Reader(b, s + 4, s + len, cls.prototype.type, sb.offset + 4)) as FrontendMessage;
-    sb.consume(len);
-    return msg;
+    return this.readDirect(cls, s + 4, s + len, cls.prototype.type, len) as FrontendMessage;
   }
 }

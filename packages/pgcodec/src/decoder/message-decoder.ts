@@ -1,25 +1,47 @@
 /**
- * What both stream decoders share: buffering, one-message-per-pull
- * iteration, the error state, and standard framing.
+ * What both stream decoders share: buffering, the engine scan, one
+ * message (or frame, or row batch) per pull, the error state, and standard
+ * framing.
  *
  *   standard frame   Byte1 type | Int32 length (≥ 4, counts itself) | payload (length - 4 bytes)
  *
- * A decoder never blocks and never guesses: `feed()` bytes, pull messages
- * one at a time (the phase may change between pulls), and after a protocol
- * error it refuses further use — the messages decoded before it were
- * delivered, and the error carries the stream offset.
+ * After each `feed`, the first pull in a standard phase runs one engine scan
+ * over everything buffered: frames, DataRow column offsets and the bounds
+ * checks in a single pass; pulls then walk its tables. Phases with other
+ * framing (startup packets, single-byte answers) are read directly.
+ *
+ * A decoder never blocks and never guesses: `feed()` bytes, pull one at a
+ * time (the phase may change between pulls), and after a protocol error it
+ * refuses further use — what came before it was delivered, and the error
+ * carries the stream offset.
+ *
+ * Ownership: messages own their data, except DataRows, which view the
+ * buffer like frames and row batches do: valid until the next `feed` (then
+ * their accessors throw StaleViewError), unless `{ owned: true }`.
  */
 import { ConnectionPhase, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
-import { ErrorCode, FramingError, ProtocolError } from '../errors.js';
+import { DecodingError, ErrorCode, FramingError, PgcodecError, ProtocolError } from '../errors.js';
+import { Detail, FRAME_INTS, Status, type Engine, type ScanResult } from '../engine/engine.js';
+import { createEngine, type EngineName } from '../engine/select.js';
+import { JsEngine } from '../engine/js-engine.js';
+import { ScanView, fresh, ownedSource } from '../engine/scan-view.js';
 import { readFrame, type MessageClass, type PgMessage } from '../messages/base.js';
+import { BackendCode } from '../messages/codes.js';
+import { DataRow, RowDescription } from '../messages/simple-query.js';
 import { Reader } from '../wire/reader.js';
+import { Frame } from './frame.js';
+import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
 
 export interface DecoderOptions {
-  /** Phase to start in (default STARTUP for the frontend decoder, READY-like standard framing for the backend). */
+  /** Phase to start in (default STARTUP). */
   phase?: ConnectionPhase;
   /** Largest accepted length field of a standard message (default PQ_LARGE_MESSAGE_LIMIT, 0x3FFFFFFE). */
   maxMessageSize?: number;
+  /** 'wasm' (default where WebAssembly runs) or 'js'; the PGCODEC_ENGINE environment variable overrides. */
+  engine?: EngineName;
+  /** Give DataRows, frames and row batches copies that stay valid across feeds. */
+  owned?: boolean;
 }
 
 /** Printable form of a type byte for error messages. */
@@ -27,38 +49,114 @@ export function typeLabel(b: number): string {
   return String.fromCharCode(b);
 }
 
+/** Phases whose frames are standard (type byte and length). */
+function standardFraming(phase: ConnectionPhase, frontend: boolean): boolean {
+  if (phase === ConnectionPhase.SSL_NEGOTIATION || phase === ConnectionPhase.GSS_NEGOTIATION) return false;
+  return !(frontend && phase === ConnectionPhase.STARTUP);
+}
+
 export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M> {
   /** Decides the framing of the next message; set it as the connection moves on. */
   phase: ConnectionPhase;
   readonly maxMessageSize: number;
-  protected readonly sb = new StreamBuffer();
+  /** Which engine scans this decoder's bytes. */
+  readonly engine: EngineName;
+  readonly owned: boolean;
+  protected readonly sb: StreamBuffer;
+  private readonly primary: Engine;
+  /** Scans the heap buffer when bytes outgrow the WebAssembly window. */
+  private fallback: JsEngine | null = null;
   private failure: ProtocolError | null = null;
+  /** The last RowDescription decoded: what the rows that follow look like. */
+  rowDescription: RowDescription | null = null;
+  /** Tables of the current scan; null until the first pull after a feed. */
+  private view: ScanView | null = null;
+  private scan: ScanResult | null = null;
+  private scanDetail: Detail = Detail.FRAMES;
+  private scanStart = 0;
+  /** Next frame of the scan to hand out. */
+  private cursor = 0;
+  /** Whether 'D' frames are DataRows (the backend direction). */
+  protected abstract readonly dataRows: boolean;
 
   constructor(opts: DecoderOptions, defaultPhase: ConnectionPhase) {
     this.phase = opts.phase ?? defaultPhase;
     this.maxMessageSize = opts.maxMessageSize ?? PQ_LARGE_MESSAGE_LIMIT;
+    this.owned = opts.owned ?? false;
+    this.primary = createEngine(opts.engine);
+    this.engine = this.primary.name;
+    this.sb = new StreamBuffer(this.primary.name === 'wasm' ? this.primary.input : null);
   }
 
-  /** Adds bytes from the peer. The decoder copies them; the caller may reuse `data`. */
+  /** Adds bytes from the peer. The decoder copies them; the caller may reuse `data`. Views from before go stale. */
   feed(data: Uint8Array): void {
     this.checkHealthy();
+    this.invalidate();
     this.sb.append(data);
   }
 
   /** The next complete message, or null if more bytes are needed. Throws a `ProtocolError` on bad bytes. */
   read(): M | null {
-    this.checkHealthy();
-    try {
-      return this.decodeNext();
-    } catch (e) {
-      if (e instanceof ProtocolError) this.failure = e;
-      throw e;
-    }
+    return this.guard(() => this.decodeNext());
   }
 
   /** Yields every complete message buffered so far, one pull at a time. */
   *[Symbol.iterator](): Iterator<M> {
     for (let m = this.read(); m !== null; m = this.read()) yield m;
+  }
+
+  /**
+   * The next complete frame, undecoded: type, payload view, whole-frame
+   * bytes, `decode()` on demand. Standard framing phases only. Valid until
+   * the next feed.
+   */
+  readFrame(): Frame<M> | null {
+    return this.guard(() => {
+      this.requireStandard();
+      const i = this.nextFrameIndex(Detail.FRAMES);
+      return i < 0 ? null : this.takeFrame(i, new Frame<M>(this));
+    });
+  }
+
+  /**
+   * Iterates complete frames without decoding them. For speed the same
+   * Frame object is reused for each step: read what you need before the
+   * next, or use `readFrame()` for frames to keep until the next feed.
+   */
+  *frames(): Generator<Frame<M>> {
+    const f = new Frame<M>(this);
+    for (;;) {
+      const i = this.guard(() => {
+        this.requireStandard();
+        return this.nextFrameIndex(Detail.FRAMES);
+      });
+      if (i < 0) return;
+      yield this.takeFrame(i, f);
+    }
+  }
+
+  /**
+   * Socket ingestion without the copy: pass the result as `onread` to
+   * `net.connect` / `new net.Socket` and the socket reads straight into the
+   * decoder's buffer (WebAssembly memory for the wasm engine), after the
+   * unfinished tail frame has been moved to the front. `onData` runs after
+   * each read: pull frames, batches or messages there. Views go stale at the
+   * next read, as with `feed`.
+   */
+  socketReader(onData: () => void, minRead = 16 * 1024): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
+    return {
+      buffer: () => {
+        this.checkHealthy();
+        this.invalidate();
+        this.sb.reserve(minRead);
+        return this.sb.buf.subarray(this.sb.end);
+      },
+      callback: (nread: number) => {
+        this.sb.commit(nread);
+        onData();
+        return true;
+      },
+    };
   }
 
   /** Bytes received but not yet decoded (a partial message, or messages not yet pulled). */
@@ -78,6 +176,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   /** Drops buffered bytes and any error state; the phase is kept. */
   clear(): void {
+    this.invalidate();
     this.sb.clear();
     this.failure = null;
   }
@@ -98,41 +197,228 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     }
   }
 
+  /** Runs a pull: refuses after an earlier error, and records a new one. */
+  protected withGuard<T>(fn: () => T): T {
+    return this.guard(fn);
+  }
+
+  private guard<T>(fn: () => T): T {
+    this.checkHealthy();
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ProtocolError) this.failure = e;
+      throw e;
+    }
+  }
+
+  /** Marks everything handed out stale and forgets the scan. */
+  protected invalidate(): void {
+    if (this.view !== null) this.view.stale = true;
+    this.view = null;
+    this.scan = null;
+  }
+
   protected abstract decodeNext(): M | null;
 
-  /**
-   * Standard framing: checks type and length as soon as the 5-byte header is
-   * in, before waiting for or buffering the body; then decodes the frame with
-   * `pick(type)`.
-   */
-  protected nextStandard(pick: (type: number) => MessageClass | undefined): M | null {
+  /** The class for a standard frame's type byte in the current phase, or undefined if none. */
+  protected abstract pick(type: number): MessageClass | undefined;
+
+  // ---- the scan and its tables ----
+
+  /** Runs (or deepens) the scan of what is buffered. */
+  private ensureScan(detail: Detail): void {
+    if (this.scan !== null && this.scanDetail >= detail) return;
     const sb = this.sb;
-    const avail = sb.end - sb.start;
-    if (avail < 1) return null;
-    const b = sb.buf;
-    const s = sb.start;
-    const type = b[s]!;
-    const cls = pick(type);
-    if (cls === undefined) {
-      throw new FramingError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `unknown message type byte 0x${type.toString(16).padStart(2, '0')}`, {
-        messageType: typeLabel(type),
-        offset: sb.offset,
-      });
+    let engine: Engine = this.primary;
+    if (!sb.inWindow) {
+      if (engine.name === 'wasm') engine = this.fallback ??= new JsEngine();
+      engine.setInput!(sb.buf);
     }
-    if (avail < 5) return null;
-    const len = (b[s + 1]! << 24) | (b[s + 2]! << 16) | (b[s + 3]! << 8) | b[s + 4]!;
-    if (len < 4) {
-      throw new FramingError(ErrorCode.LENGTH_TOO_SMALL, `message length ${len} is below 4`, { messageType: typeLabel(type), offset: sb.offset + 1 });
+    const from = this.scan === null ? sb.start : this.scanStart;
+    const result = engine.scan(from, sb.end, this.maxMessageSize, detail);
+    if (this.scan === null) {
+      this.scanStart = from;
+      this.cursor = 0;
+      this.view = new ScanView(sb.buf, engine.frames, engine.columns, engine.flags);
+    } else {
+      // A deeper scan of the same bytes: same frames, more detail.
+      const v = this.view!;
+      v.frames = engine.frames;
+      v.columns = engine.columns;
+      v.flags = engine.flags;
     }
-    if (len > this.maxMessageSize) {
-      throw new FramingError(ErrorCode.LENGTH_TOO_LARGE, `message length ${len} exceeds the maximum of ${this.maxMessageSize}`, {
-        messageType: typeLabel(type),
-        offset: sb.offset + 1,
-      });
+    this.scan = result;
+    this.scanDetail = detail;
+  }
+
+  /** The detail reading messages needs: DataRow columns in the backend direction. */
+  protected get messageDetail(): Detail {
+    return this.dataRows ? Detail.COLUMNS : Detail.FRAMES;
+  }
+
+  /**
+   * Index of the next complete frame in the scan tables, -1 if more bytes
+   * are needed. Raises the error a bad frame at the head deserves.
+   */
+  private nextFrameIndex(detail: Detail): number {
+    this.ensureScan(detail);
+    const scan = this.scan!;
+    const sb = this.sb;
+    if (this.cursor < scan.frameCount) {
+      const f = this.cursor * FRAME_INTS;
+      const type = this.view!.frames[f]!;
+      if (this.pick(type) === undefined) throw this.unknownType(type, sb.offset);
+      return this.cursor;
     }
-    if (avail < len + 1) return null;
-    const msg = readFrame(cls, new Reader(b, s + 5, s + 1 + len, typeLabel(type), sb.offset + 5)) as M;
-    sb.consume(len + 1);
+    // No complete frame left: a bad frame here, or a partial one whose head may already be wrong.
+    if (sb.end - sb.start >= 1 && this.pick(sb.buf[sb.start]!) === undefined) throw this.unknownType(sb.buf[sb.start]!, sb.offset);
+    if (scan.status !== Status.OK && scan.errorFrame === sb.start) throw this.scanError(scan);
+    return -1;
+  }
+
+  /** The error for an unknown type byte at stream offset `offset`. */
+  private unknownType(type: number, offset: number): FramingError {
+    return new FramingError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `unknown message type byte 0x${type.toString(16).padStart(2, '0')}`, {
+      messageType: typeLabel(type),
+      offset,
+    });
+  }
+
+  /** Stream offset of buffer index `i`. */
+  streamOffset(i: number): number {
+    return this.sb.offset + (i - this.sb.start);
+  }
+
+  /** Frames and row batches exist only where frames are standard. */
+  private requireStandard(): void {
+    if (!standardFraming(this.phase, !this.dataRows)) {
+      throw new PgcodecError(ErrorCode.INVALID_USE, `frames and row batches need standard framing; in phase ${this.phase} use read()`);
+    }
+  }
+
+  /** The typed error for a scan status, with the same code and offset the message readers use. */
+  private scanError(scan: ScanResult): ProtocolError {
+    const type = typeLabel(this.sb.buf[scan.errorFrame]!);
+    const info = { messageType: type, offset: this.streamOffset(scan.errorOffset) };
+    switch (scan.status) {
+      case Status.LENGTH_TOO_SMALL:
+        return new FramingError(ErrorCode.LENGTH_TOO_SMALL, 'message length is below 4', info);
+      case Status.LENGTH_TOO_LARGE:
+        return new FramingError(ErrorCode.LENGTH_TOO_LARGE, `message length exceeds the maximum of ${this.maxMessageSize}`, info);
+      case Status.ROW_COUNT_TRUNCATED:
+        return new DecodingError(ErrorCode.TRUNCATED, 'column count needs more bytes than remain in the frame', info);
+      case Status.ROW_LENGTH_TRUNCATED:
+        return new DecodingError(ErrorCode.TRUNCATED, 'column length needs 4 bytes', info);
+      case Status.ROW_NEGATIVE_LENGTH:
+        return new DecodingError(ErrorCode.NEGATIVE_LENGTH, 'column length is negative and not -1', info);
+      case Status.ROW_VALUE_TRUNCATED:
+        return new DecodingError(ErrorCode.TRUNCATED, 'column length exceeds the bytes left in the frame', info);
+      case Status.ROW_TRAILING_BYTES:
+        return new DecodingError(ErrorCode.TRAILING_BYTES, 'unexpected trailing bytes', info);
+      default:
+        return new FramingError(ErrorCode.INVALID_VALUE, `scan stopped with status ${scan.status}`, info);
+    }
+  }
+
+  /** Consumes frame `i`; returns its stream offset. */
+  private advance(i: number): number {
+    const frames = this.view!.frames;
+    const at = i * FRAME_INTS;
+    const offset = this.streamOffset(frames[at + 1]! - 5);
+    this.cursor = i + 1;
+    this.sb.consume(frames[at + 1]! + frames[at + 2]! - this.sb.start);
+    return offset;
+  }
+
+  /** Consumes frame `i` and points `f` at it. */
+  private takeFrame(i: number, f: Frame<M>): Frame<M> {
+    f.point(this.view!, i, this.advance(i), this.owned);
+    return f;
+  }
+
+  /** Decodes frame `i` of view `v` into its message (used by reads and by Frame.decode). */
+  decodeFrame(v: ScanView, i: number, offset: number): M {
+    fresh(v, 'Frame');
+    const at = i * FRAME_INTS;
+    const type = v.frames[at]!;
+    const start = v.frames[at + 1]!;
+    const len = v.frames[at + 2]!;
+    const cls = this.pick(type);
+    if (cls === undefined) throw this.unknownType(type, offset);
+    if (type === BackendCode.DataRow && this.dataRows) {
+      if (v.frames[at + 3]! < 0) {
+        // Scanned for frames only: read the row from its bytes.
+        return readFrame(cls, new Reader(v.buf.slice(start, start + len), 0, len, 'D', offset + 5)) as M;
+      }
+      const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
+      const col0 = v.frames[at + 3]!;
+      if (this.owned) {
+        const copy = v.buf.slice(start, start + len);
+        const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
+        for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
+        return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
+      }
+      return DataRow.fromColumns(v, col0, n) as unknown as M;
+    }
+    // Other messages own their bytes: a copy of the payload, read in full.
+    const msg = readFrame(cls, new Reader(v.buf.slice(start, start + len), 0, len, typeLabel(type), offset + 5)) as M;
+    if (msg instanceof RowDescription) this.rowDescription = msg;
     return msg;
+  }
+
+  /** Decodes a whole standard frame held in `bytes` (an owned frame's copy). */
+  decodeFrameBytes(bytes: Uint8Array, offset: number): M {
+    const type = bytes[0]!;
+    const cls = this.pick(type);
+    if (cls === undefined) throw this.unknownType(type, offset);
+    return readFrame(cls, new Reader(bytes, 5, bytes.length, typeLabel(type), offset + 5)) as M;
+  }
+
+  /** Standard framing through the scan tables. */
+  protected nextStandard(): M | null {
+    const i = this.nextFrameIndex(this.messageDetail);
+    if (i < 0) return null;
+    return this.decodeFrame(this.view!, i, this.advance(i));
+  }
+
+  /** Reads a frame that is not standard-framed: the scan is void once these bytes are consumed. */
+  protected readDirect<T extends PgMessage>(cls: MessageClass<T>, start: number, end: number, label: string, consumed: number): T {
+    const sb = this.sb;
+    const payload = sb.buf.slice(start, end);
+    const msg = readFrame(cls, new Reader(payload, 0, payload.length, label, this.streamOffset(start)));
+    sb.consume(consumed);
+    this.scan = null;
+    if (this.view !== null) this.view.stale = true;
+    this.view = null;
+    return msg;
+  }
+
+  /**
+   * A batch of the DataRows at the head of the stream (up to `maxRows`),
+   * over the scan's column table: nothing is copied or decoded until asked.
+   * Null if the next frame is not a complete DataRow. Backend direction.
+   */
+  protected nextRowBatch(maxRows: number): RowBatch | null {
+    this.requireStandard();
+    const i = this.nextFrameIndex(Detail.COLUMNS);
+    if (i < 0) return null;
+    const v = this.view!;
+    const frames = v.frames;
+    if (frames[i * FRAME_INTS] !== BackendCode.DataRow) return null;
+    const count = this.scan!.frameCount;
+    let j = i + 1;
+    while (j < count && j - i < maxRows && frames[j * FRAME_INTS] === BackendCode.DataRow) j++;
+    const batch = new RowBatch(v, i, j - i, this);
+    const last = (j - 1) * FRAME_INTS;
+    this.cursor = j;
+    this.sb.consume(frames[last + 1]! + frames[last + 2]! - this.sb.start);
+    return this.owned ? batch.toOwned() : batch;
+  }
+
+  /** Deepens the current scan to ASCII flags for `v` (RowBatch strings); false if `v` is stale. */
+  ensureFlags(v: ScanView): void {
+    fresh(v, 'RowBatch');
+    if (this.view === v) this.ensureScan(Detail.FLAGS);
   }
 }

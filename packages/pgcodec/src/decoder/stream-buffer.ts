@@ -1,66 +1,102 @@
 /**
  * Bytes fed but not yet decoded.
  *
- * Ownership: decoded messages hold views into this buffer, so bytes that
- * have been handed out are never overwritten. New bytes go into the free
- * tail; when it is full, a fresh buffer twice the size of what is pending
- * takes the unconsumed bytes and the old one is left to the messages that
- * still view it. Growth by doubling bounds the copying: a message of N
- * bytes fed in small chunks is copied at most about 3N times in all
- * (once in, at most 2N in moves), and memory grows only with bytes received.
+ * Storage is the engine's fixed window when there is one (WebAssembly
+ * memory: scanned where it lies) and a growable heap buffer otherwise, or
+ * when pending bytes outgrow the window (a frame larger than the window is
+ * scanned by the TypeScript engine in place; the window is used again once
+ * the heap buffer drains). The window is never grown, so views and sockets
+ * bound to it stay valid.
+ *
+ * Views into the buffer are valid until the next `append` (the decoder marks
+ * them stale): consumed bytes are compacted away in place. Growth doubles,
+ * so a message of N bytes fed in small chunks is copied at most about 3N
+ * times in all, and memory grows only with bytes received, never with a
+ * length field.
  */
 
 const MIN_CAPACITY = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
 export class StreamBuffer {
-  buf: Uint8Array = EMPTY;
+  buf: Uint8Array;
   /** Index of the first unconsumed byte. */
   start = 0;
   /** Index one past the last byte fed. */
   end = 0;
   /** Stream offset of `buf[start]`: bytes consumed since the beginning. */
   offset = 0;
-  /** Every byte copied so far (fed in, or moved on growth); for tests of linear cost. */
+  /** Every byte copied so far (fed in, or moved); for tests of linear cost. */
   bytesCopied = 0;
+  /** True while `buf` is the window. */
+  inWindow: boolean;
+
+  constructor(private readonly window: Uint8Array | null = null) {
+    this.buf = window ?? EMPTY;
+    this.inWindow = window !== null;
+  }
 
   get length(): number {
     return this.end - this.start;
   }
 
+  /** Makes room for `n` more bytes at `end` (compacting, returning to the window, or growing). */
+  reserve(n: number): void {
+    const pending = this.end - this.start;
+    if (pending === 0) {
+      this.start = this.end = 0;
+      // A drained heap buffer gives way to the window again.
+      if (this.window !== null && !this.inWindow && n <= this.window.length) {
+        this.buf = this.window;
+        this.inWindow = true;
+      }
+    }
+    if (this.buf.length - this.end >= n) return;
+    const w = this.window;
+    if (pending + n <= this.buf.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else if (w !== null && !this.inWindow && pending + n <= w.length) {
+      w.set(this.buf.subarray(this.start, this.end));
+      this.buf = w;
+      this.inWindow = true;
+    } else {
+      const next = new Uint8Array(Math.max(MIN_CAPACITY, 2 * (pending + n)));
+      next.set(this.buf.subarray(this.start, this.end));
+      this.buf = next;
+      this.inWindow = false;
+    }
+    this.bytesCopied += pending;
+    this.start = 0;
+    this.end = pending;
+  }
+
   append(chunk: Uint8Array): void {
     const n = chunk.length;
     if (n === 0) return;
-    if (this.buf.length - this.end < n) this.realloc(n);
+    this.reserve(n);
     this.buf.set(chunk, this.end);
     this.end += n;
     this.bytesCopied += n;
   }
 
-  private realloc(incoming: number): void {
-    const pending = this.end - this.start;
-    const cap = Math.max(MIN_CAPACITY, 2 * (pending + incoming));
-    const next = new Uint8Array(cap);
-    if (pending > 0) next.set(this.buf.subarray(this.start, this.end));
-    this.bytesCopied += pending;
-    this.buf = next;
-    this.start = 0;
-    this.end = pending;
+  /** Records `n` bytes written directly at `end` (after `reserve`), e.g. by a socket read. */
+  commit(n: number): void {
+    this.end += n;
   }
 
   consume(n: number): void {
     this.start += n;
     this.offset += n;
-    if (this.start === this.end && this.start === this.buf.length) {
-      // Fully used: let it go so a quiet connection does not pin it.
-      this.buf = EMPTY;
-      this.start = this.end = 0;
-    }
   }
 
   clear(): void {
     this.offset += this.end - this.start;
-    this.buf = EMPTY;
     this.start = this.end = 0;
+    if (this.window !== null) {
+      this.buf = this.window;
+      this.inWindow = true;
+    } else {
+      this.buf = EMPTY;
+    }
   }
 }

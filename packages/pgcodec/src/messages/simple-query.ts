@@ -11,6 +11,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
+import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { decodeText } from '../wire/text.js';
 import type { Writer } from '../wire/writer.js';
 import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
@@ -107,71 +108,91 @@ export class RowDescription extends PgMessage {
 defineMessage(RowDescription, 'RowDescription', BackendCode.RowDescription, 'backend');
 
 /**
- * A row of values. Decoded rows keep the frame's bytes and a table of
- * (offset, length) pairs, so `bytes(i)`, `text(i)` and `isNull(i)` touch one
- * value without building the rest; `columns` is built on first use.
+ * A row of values. Decoded rows keep the frame's bytes and the scan's table
+ * of (offset, length) pairs, so `bytes(i)`, `text(i)` and `isNull(i)` touch
+ * one value without building the rest; `columns` is built on first use.
+ *
+ * A row from a stream decoder views the decoder's buffer: it is valid until
+ * the next `feed` (after which its accessors throw StaleViewError), unless
+ * the decoder was made with `{ owned: true }`.
  */
 export class DataRow extends PgMessage {
   declare readonly type: 'DataRow';
-  /** Bytes the offsets in `table` point into. */
-  private buf: Uint8Array;
-  /** Per column: start index in `buf`, then length (-1 for NULL). */
-  private table: Int32Array;
-  private cache: (Uint8Array | null)[] | null;
+  // Declared, not initialised as class fields, so rows made by `fromColumns`
+  // (the hot path) and by the constructor share one object shape.
+  /** Bytes and column table; null for a row built from values. */
+  private declare src: ColumnSource | null;
+  /** Index of this row's first value in the column table. */
+  private declare col0: number;
+  private declare n: number;
+  private declare cache: (Uint8Array | null)[] | null;
 
   constructor(opts: { columns: readonly (Uint8Array | string | null)[] }) {
     super();
     const cols = opts.columns.map((c) => toBytes(c));
+    this.src = null;
+    this.col0 = 0;
+    this.n = cols.length;
     this.cache = cols;
-    this.buf = new Uint8Array(0);
-    this.table = new Int32Array(0);
   }
 
-  /** Values as views of the frame (null for SQL NULL). Built once, on first use. */
+  /** A row over a scan's column table (no copy). */
+  static fromColumns(src: ColumnSource, col0: number, n: number): DataRow {
+    const row: DataRow = Object.create(DataRow.prototype);
+    row.src = src;
+    row.col0 = col0;
+    row.n = n;
+    row.cache = null;
+    return row;
+  }
+
+  /** Values (null for SQL NULL). Built once, on first use; copies when the row views a decoder's buffer. */
   get columns(): readonly (Uint8Array | null)[] {
     if (this.cache === null) {
-      const n = this.table.length >> 1;
-      const cols = new Array<Uint8Array | null>(n);
-      for (let i = 0; i < n; i++) cols[i] = this.bytes(i);
+      const cols = new Array<Uint8Array | null>(this.n);
+      for (let i = 0; i < this.n; i++) cols[i] = this.bytes(i)?.slice() ?? null;
       this.cache = cols;
+      this.src = null;
     }
     return this.cache;
   }
 
   get columnCount(): number {
-    return this.cache !== null ? this.cache.length : this.table.length >> 1;
+    return this.n;
+  }
+
+  /** Length of value i, -1 for NULL (or out of range). */
+  private lengthOf(i: number): number {
+    if (this.cache !== null) return this.cache[i]?.length ?? -1;
+    const src = this.src!;
+    fresh(src, 'DataRow');
+    if (i < 0 || i >= this.n) return -1;
+    return src.columns[2 * (this.col0 + i) + 1]!;
   }
 
   isNull(i: number): boolean {
-    if (this.cache !== null) return this.cache[i] === null;
-    return this.table[2 * i + 1]! < 0;
+    return this.lengthOf(i) < 0;
   }
 
   /** The value's bytes as a view (no copy), or null. */
   bytes(i: number): Uint8Array | null {
     if (this.cache !== null) return this.cache[i] ?? null;
-    const len = this.table[2 * i + 1];
-    if (len === undefined || len < 0) return null;
-    const start = this.table[2 * i]!;
-    return this.buf.subarray(start, start + len);
+    const len = this.lengthOf(i);
+    if (len < 0) return null;
+    const start = this.src!.columns[2 * (this.col0 + i)]!;
+    return this.src!.buf.subarray(start, start + len);
   }
 
   /** The value as a UTF-8 string, or null. */
   text(i: number): string | null {
-    if (this.cache !== null) {
-      const v = this.cache[i];
-      return v == null ? null : decodeText(v, 0, v.length).text;
-    }
-    const len = this.table[2 * i + 1];
-    if (len === undefined || len < 0) return null;
-    const start = this.table[2 * i]!;
-    return decodeText(this.buf, start, start + len).text;
+    const v = this.bytes(i);
+    return v === null ? null : decodeText(v, 0, v.length).text;
   }
 
   /** Shows values, not the shared buffer, in console.log and JSON. */
   toJSON(): { type: 'DataRow'; columns: (string | null)[] } {
     const columns: (string | null)[] = [];
-    for (let i = 0; i < this.columnCount; i++) columns.push(this.text(i));
+    for (let i = 0; i < this.n; i++) columns.push(this.text(i));
     return { type: 'DataRow', columns };
   }
 
@@ -181,14 +202,13 @@ export class DataRow extends PgMessage {
 
   override sizeHint(): number {
     let n = 7;
-    for (let i = 0; i < this.columnCount; i++) n += 4 + (this.bytes(i)?.length ?? 0);
+    for (let i = 0; i < this.n; i++) n += 4 + (this.bytes(i)?.length ?? 0);
     return n;
   }
 
   writePayload(w: Writer): void {
-    const n = this.columnCount;
-    w.i16(n);
-    for (let i = 0; i < n; i++) w.lengthPrefixed(this.bytes(i));
+    w.i16(this.n);
+    for (let i = 0; i < this.n; i++) w.lengthPrefixed(this.bytes(i));
   }
 
   static read(r: Reader): DataRow {
@@ -210,11 +230,7 @@ export class DataRow extends PgMessage {
       }
     }
     r.pos = p;
-    const row: DataRow = Object.create(DataRow.prototype);
-    row.buf = b;
-    row.table = table;
-    row.cache = null;
-    return row;
+    return DataRow.fromColumns(ownedSource(b, table), 0, n);
   }
 }
 defineMessage(DataRow, 'DataRow', BackendCode.DataRow, 'backend');

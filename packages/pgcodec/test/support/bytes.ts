@@ -11,9 +11,13 @@ export const str = (s: string): number[] => [...new TextEncoder().encode(s), 0];
 export const raw = (s: string | number[]): number[] => (typeof s === 'string' ? [...new TextEncoder().encode(s)] : s);
 
 export function cat(...parts: Part[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) out.push(...p);
-  return Uint8Array.from(out);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** A standard frame: type, length (computed), payload fields. */

@@ -1,0 +1,84 @@
+/**
+ * A raw frame from a stream decoder: its type, its payload and whole-frame
+ * bytes as views, and `decode()` into its message class on demand. For
+ * proxies that forward or inspect without decoding.
+ *
+ *   bytes   = Byte1 type | Int32 length | payload
+ *
+ * Valid until the decoder's next feed (then it throws StaleViewError), or
+ * for good with `{ owned: true }`.
+ */
+import { FRAME_INTS } from '../engine/engine.js';
+import { fresh, type ScanView } from '../engine/scan-view.js';
+import type { PgMessage } from '../messages/base.js';
+
+/** What a frame needs from its decoder. */
+export interface FrameSource<M> {
+  decodeFrame(v: ScanView, i: number, offset: number): M;
+  /** Decodes a whole frame held in owned bytes. */
+  decodeFrameBytes(bytes: Uint8Array, offset: number): M;
+}
+
+export class Frame<M extends PgMessage = PgMessage> {
+  private v: ScanView | null = null;
+  private i = 0;
+  private copied: Uint8Array | null = null;
+  /** Stream offset of the frame's type byte. */
+  offset = 0;
+
+  constructor(private readonly source: FrameSource<M> | null) {}
+
+  /** Points this frame at frame `i` of `v` (the decoder calls this). */
+  point(v: ScanView, i: number, offset: number, owned: boolean): void {
+    this.v = v;
+    this.i = i;
+    this.offset = offset;
+    this.copied = owned ? this.slice(0).slice() : null;
+  }
+
+  private view(): ScanView {
+    const v = this.v!;
+    fresh(v, 'Frame');
+    return v;
+  }
+
+  /** The type byte (e.g. 0x44 for 'D'). */
+  get type(): number {
+    if (this.copied !== null) return this.copied[0]!;
+    return this.view().frames[this.i * FRAME_INTS]!;
+  }
+
+  /** The type byte as a character. */
+  get typeCode(): string {
+    return String.fromCharCode(this.type);
+  }
+
+  /** Payload length in bytes (the length field minus 4). */
+  get length(): number {
+    if (this.copied !== null) return this.copied.length - 5;
+    return this.view().frames[this.i * FRAME_INTS + 2]!;
+  }
+
+  /** The payload: everything after type and length. */
+  get payload(): Uint8Array {
+    return this.copied !== null ? this.copied.subarray(5) : this.slice(5);
+  }
+
+  /** The whole frame as on the wire: forward these bytes unchanged. */
+  get bytes(): Uint8Array {
+    return this.copied ?? this.slice(0);
+  }
+
+  private slice(skip: number): Uint8Array {
+    const v = this.view();
+    const at = this.i * FRAME_INTS;
+    const start = v.frames[at + 1]!;
+    return v.buf.subarray(start - 5 + skip, start + v.frames[at + 2]!);
+  }
+
+  /** Decodes the frame into its message class (for the decoder's direction and phase). */
+  decode(): M {
+    if (this.copied !== null) return this.source!.decodeFrameBytes(this.copied, this.offset);
+    return this.source!.decodeFrame(this.view(), this.i, this.offset);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The tables of one scan, as the objects built on them see them. A decoder
+ * makes a new view after every `feed` and marks the old one stale, so a
+ * frame, row batch or DataRow kept across a feed is detected, not misread.
+ */
+import { StaleViewError } from '../errors.js';
+
+/** What a DataRow or RowBatch needs: the bytes and the column table pointing into them. */
+export interface ColumnSource {
+  readonly buf: Uint8Array;
+  /** Per value: start index in `buf`, length (-1 for NULL). */
+  readonly columns: Int32Array;
+  /** Per value: bit 0 set if not ASCII; may be empty when not computed. */
+  readonly flags: Uint8Array;
+  /** Set once the bytes may have been overwritten. */
+  readonly stale: boolean;
+}
+
+export class ScanView implements ColumnSource {
+  stale = false;
+  constructor(
+    public buf: Uint8Array,
+    public frames: Int32Array,
+    public columns: Int32Array,
+    public flags: Uint8Array,
+  ) {}
+}
+
+/** Throws if `src` is stale. */
+export function fresh(src: ColumnSource, what: string): void {
+  if (src.stale) throw new StaleViewError(what);
+}
+
+/** A column source that never goes stale: owned bytes. */
+export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0)): ColumnSource {
+  return { buf, columns, flags, stale: false };
+}

@@ -306,3 +306,65 @@ describe('memory', () => {
     }
   });
 });
+
+describe('window size', () => {
+  const KiB = 1024;
+  /** The decoder's WebAssembly memory, through its socket reader (its buffer is the window while it holds the bytes). */
+  const memoryBytes = (d: pg.BackendMessageDecoder): number => d.socketReader(() => {}).buffer().buffer.byteLength;
+
+  it('a decoder with a 64 KiB window decodes frames larger than it and many small ones as the TypeScript engine does', () => {
+    const value = (n: number, fill: number) => {
+      const b = new Uint8Array(n).fill(fill);
+      b[n >> 1] = 0xc3;
+      b[(n >> 1) + 1] = 0xa9;
+      return b;
+    };
+    const wire = cat(
+      resultSet(400, 11),
+      new pg.DataRow({ columns: [value(100 * KiB, 0x61), 'small', null] }).toWire(),
+      resultSet(300, 12),
+      new pg.CopyData({ data: value(200 * KiB, 0x62) }).toWire(),
+      // frames of exactly the window and one byte more
+      new pg.CopyData({ data: value(64 * KiB - 5, 0x63) }).toWire(),
+      new pg.CopyData({ data: value(64 * KiB - 4, 0x64) }).toWire(),
+      new pg.DataRow({ columns: [value(64 * KiB - 11, 0x65)] }).toWire(),
+      resultSet(200, 13),
+      new pg.DataRow({ columns: Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? null : `v${i}`)) }).toWire(),
+      resultSet(50, 14),
+    );
+    const small = () => backend('wasm', { windowSize: 64 * KiB });
+    expect(small().engine).toBe('wasm');
+    for (const mode of ['messages', 'frames', 'batches'] as const) {
+      for (const [name, chunks] of Object.entries(chunkings(wire, 17))) {
+        const w = transcript(small(), chunks, mode);
+        const j = transcript(backend('js'), chunks, mode);
+        expect(w, `${mode}/${name}`).toEqual(j);
+        expect(w.some((e) => 'error' in e)).toBe(false);
+      }
+    }
+  });
+
+  it('memory per decoder is about 6.45 × windowSize, in whole pages (default 256 KiB)', () => {
+    for (const [windowSize, opts] of [
+      [64 * KiB, { windowSize: 64 * KiB }],
+      [256 * KiB, {}],
+      [256 * KiB, { windowSize: 256 * KiB }],
+      [1024 * KiB, { windowSize: 1024 * KiB }],
+    ] as const) {
+      const bytes = memoryBytes(backend('wasm', opts));
+      expect(bytes % 65536).toBe(0);
+      expect(bytes).toBeGreaterThanOrEqual(6.45 * windowSize);
+      expect(bytes).toBeLessThan(6.45 * windowSize + 65536 + 4096);
+    }
+    expect(memoryBytes(backend('wasm', { windowSize: 64 * KiB }))).toBeLessThan(memoryBytes(backend('wasm', {})));
+  });
+
+  it('a window outside 64 KiB to 256 MiB is a RangeError, whichever engine', () => {
+    for (const engine of ENGINES) {
+      for (const windowSize of [0, 64 * KiB - 1, 256 * 1024 * KiB + 1, 100000.5, Number.NaN]) {
+        expect(() => backend(engine, { windowSize })).toThrow(RangeError);
+      }
+      expect(() => backend(engine, { windowSize: 100000 })).not.toThrow();
+    }
+  });
+});

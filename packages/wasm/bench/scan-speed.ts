@@ -80,7 +80,7 @@ const windows = [
 // ---- engines -------------------------------------------------------------------
 
 const wasmPath = fileURLToPath(new URL('../build/release.wasm', import.meta.url));
-const x = instantiateScan(readFileSync(wasmPath));
+const x = instantiateScan(readFileSync(wasmPath), WINDOW);
 const v = scanViews(x);
 // One reference engine per (window, detail): its tables grow to fit and then stay.
 let js = new JsEngine();

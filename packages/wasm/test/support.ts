@@ -13,6 +13,9 @@ import { instantiateScan, scanViews, type ScanExports, type ScanViews } from '..
 export const BUILDS = ['release', 'debug'] as const;
 export type Build = (typeof BUILDS)[number];
 
+/** The input window the differential tests use (the largest offsets in them assume it). */
+export const WINDOW = 1048576;
+
 export function wasmBytes(build: Build): Uint8Array {
   const path = fileURLToPath(new URL(`../build/${build}.wasm`, import.meta.url));
   try {
@@ -75,6 +78,49 @@ export function bytes(...v: number[]): Uint8Array {
   return new Uint8Array(v);
 }
 
+/** Unsigned LEB128. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/**
+ * The module with its memory's maximum set to `pages` (the memory section
+ * rewritten; the rest as it is): for making memory.grow fail.
+ */
+export function withMaximumPages(module: Uint8Array, pages: number): Uint8Array {
+  const readLeb = (at: number): [number, number] => {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      const b = module[at++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) return [n, at];
+    }
+  };
+  let at = 8; // magic and version
+  while (at < module.length) {
+    const id = module[at]!;
+    const [size, content] = readLeb(at + 1);
+    if (id === 5) {
+      const [count, limits] = readLeb(content);
+      if (count !== 1) throw new Error('expected one memory');
+      const [min] = readLeb(limits + 1);
+      const body = [1, 0x01, ...leb(min), ...leb(pages)];
+      return cat(module.subarray(0, at), new Uint8Array([5, ...leb(body.length), ...body]), module.subarray(content + size));
+    }
+    at = content + size;
+  }
+  throw new Error('no memory section');
+}
+
 // ---- the differential check -----------------------------------------------
 
 const SENTINEL = 0x5a5a5a5a;
@@ -88,8 +134,8 @@ export interface Pair {
   jsInput: Uint8Array;
 }
 
-export function makePair(build: Build): Pair {
-  const x = instantiateScan(wasmBytes(build));
+export function makePair(build: Build, capacity = WINDOW): Pair {
+  const x = instantiateScan(wasmBytes(build), capacity);
   const v = scanViews(x);
   const js = new JsEngine();
   // Full-size tables up front so the reference never reallocates (and keeps the sentinels).

@@ -40,6 +40,8 @@ export interface DecoderOptions {
   maxMessageSize?: number;
   /** 'wasm' (default where WebAssembly runs) or 'js'; the PGCODEC_ENGINE environment variable overrides. */
   engine?: EngineName;
+  /** Bytes of WebAssembly memory the decoder scans in place (64 KiB to 256 MiB, default 256 KiB); frames larger go to the TypeScript engine; memory per decoder ≈ 6.45 × windowSize. */
+  windowSize?: number;
   /** Give DataRows, frames and row batches copies that stay valid across feeds. */
   owned?: boolean;
 }
@@ -83,7 +85,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.phase = opts.phase ?? defaultPhase;
     this.maxMessageSize = opts.maxMessageSize ?? PQ_LARGE_MESSAGE_LIMIT;
     this.owned = opts.owned ?? false;
-    this.primary = createEngine(opts.engine);
+    this.primary = createEngine(opts.engine, opts.windowSize);
     this.engine = this.primary.name;
     this.sb = new StreamBuffer(this.primary.name === 'wasm' ? this.primary.input : null);
   }

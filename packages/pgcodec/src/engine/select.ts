@@ -6,7 +6,7 @@
  */
 import type { Engine } from './engine.js';
 import { JsEngine } from './js-engine.js';
-import { WasmEngine, wasmSupported } from './wasm-engine.js';
+import { WasmEngine, checkWindowSize, wasmSupported } from './wasm-engine.js';
 
 export type EngineName = 'wasm' | 'js';
 
@@ -16,8 +16,15 @@ export function forcedEngine(): EngineName | undefined {
   return v === 'wasm' || v === 'js' ? v : undefined;
 }
 
-export function createEngine(requested?: EngineName): Engine {
+/**
+ * The engine for a decoder. `windowSize`: the WebAssembly engine's input
+ * window in bytes (64 KiB to 256 MiB, default 256 KiB; its memory is about
+ * 6.45 × that). Checked whichever engine is chosen, so a bad value fails
+ * alike everywhere.
+ */
+export function createEngine(requested?: EngineName, windowSize?: number): Engine {
+  if (windowSize !== undefined) checkWindowSize(windowSize);
   const want = forcedEngine() ?? requested ?? 'wasm';
-  if (want === 'wasm' && wasmSupported()) return new WasmEngine();
+  if (want === 'wasm' && wasmSupported()) return new WasmEngine(windowSize);
   return new JsEngine();
 }

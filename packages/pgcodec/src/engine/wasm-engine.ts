@@ -3,8 +3,12 @@
  * release build is embedded in wasm-binary.generated.ts by this package's
  * build. The module is compiled once, synchronously on first use (or ahead
  * with `init()`, as browsers want for large modules off the main thread);
- * each engine is one instance with its own fixed memory: an input window and
- * the tables, laid out once and never grown.
+ * each engine is one instance with its own memory: an input window of the
+ * size the engine is made with and the tables, laid out once by the module's
+ * `init` (which grows the memory once) and never grown again. The memory of
+ * an engine is about 6.45 × its window (the window, 3.2× for the frame
+ * table, 2× for the column table, 0.25× for the flags), in whole 64 KiB
+ * pages.
  */
 import type { Detail, Engine, ScanResult } from './engine.js';
 import { Status } from './status.js';
@@ -13,6 +17,7 @@ import { wasmBinaryBase64 } from './wasm-binary.generated.js';
 /** The scan module's exports (see packages/wasm/src/exports.ts for each one's meaning). */
 interface ScanExports {
   memory: WebAssembly.Memory;
+  init(capacity: number): number;
   inputPtr(): number;
   inputCapacity(): number;
   framesPtr(): number;
@@ -25,6 +30,19 @@ interface ScanExports {
 }
 
 let compiled: WebAssembly.Module | null = null;
+
+/** The input window an engine gets unless told otherwise. */
+export const DEFAULT_WINDOW_SIZE = 256 * 1024;
+/** Smallest and largest windows the module takes. */
+export const MIN_WINDOW_SIZE = 64 * 1024;
+export const MAX_WINDOW_SIZE = 256 * 1024 * 1024;
+
+/** Throws a RangeError unless `windowSize` is an integer from MIN_WINDOW_SIZE to MAX_WINDOW_SIZE. */
+export function checkWindowSize(windowSize: number): void {
+  if (!Number.isInteger(windowSize) || windowSize < MIN_WINDOW_SIZE || windowSize > MAX_WINDOW_SIZE) {
+    throw new RangeError(`windowSize must be an integer from ${MIN_WINDOW_SIZE} to ${MAX_WINDOW_SIZE}, got ${windowSize}`);
+  }
+}
 
 function bytes(): Uint8Array {
   const s = atob(wasmBinaryBase64);
@@ -56,11 +74,19 @@ export class WasmEngine implements Engine {
   private readonly results: Int32Array;
   private readonly ex: ScanExports;
 
-  constructor() {
+  /**
+   * @param windowSize bytes of input window (rounded up to a multiple of 64); frames larger than
+   *   it are the TypeScript engine's. The instance's memory is about 6.45 × windowSize.
+   */
+  constructor(windowSize: number = DEFAULT_WINDOW_SIZE) {
+    checkWindowSize(windowSize);
     this.ex = new WebAssembly.Instance(module(), {}).exports as unknown as ScanExports;
     const ex = this.ex;
+    // Lays the regions out and grows the memory, once: before any view is made.
+    const r = ex.init(windowSize);
+    if (r !== 0) throw new Error(`pgcodec: the WebAssembly engine could not lay out a ${windowSize}-byte window (init error ${r})`);
     const mem = ex.memory.buffer;
-    // Views are made once: the memory never grows.
+    // Views are made once: the memory never grows after init.
     this.input = new Uint8Array(mem, ex.inputPtr(), ex.inputCapacity());
     this.frames = new Int32Array(mem, ex.framesPtr(), ex.frameCapacity() * 4);
     this.columns = new Int32Array(mem, ex.columnsPtr(), ex.columnCapacity() * 2);

@@ -25,7 +25,9 @@ describe.each(offline)('example %s', (file) => {
   it('prints its documented output', () => {
     const expected = OUTPUT.exec(source(file))?.[1];
     expect(expected, 'example has an Output block').toBeDefined();
-    const out = execFileSync(tsx, [join(dir, file)], { cwd: root, encoding: 'utf8' });
+    // Examples show the defaults: run them without the engine override of this test project.
+    const { PGCODEC_ENGINE: _, ...env } = process.env;
+    const out = execFileSync(tsx, [join(dir, file)], { cwd: root, encoding: 'utf8', env });
     expect(out).toBe(expected);
   });
 });

@@ -9,6 +9,7 @@ export default defineConfig({
       { test: { name: 'pgcodec', include: unit, env: { PGCODEC_ENGINE: 'wasm' } } },
       { test: { name: 'pgcodec-js', include: unit, exclude: ['packages/pgcodec/test/auth/**'], env: { PGCODEC_ENGINE: 'js' } } },
       { test: { name: 'wasm', include: ['packages/wasm/test/**/*.test.ts'] } },
+      'bench/vitest.config.ts',
       {
         test: {
           name: 'integration',

@@ -200,14 +200,14 @@ export async function runCli(argv: string[], log: (line: string) => void = (l) =
 
   let guardFailed = false;
   if (values['write-baseline']) {
-    writeBaseline(report);
+    writeBaseline([report]);
     files.push(BASELINE_FILE);
   }
   const extra: string[] = [];
   if (values.guard) {
     if (!existsSync(BASELINE_FILE)) throw new Error(`--guard: ${BASELINE_FILE} does not exist`);
     const base = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
-    const g = compare(report, base);
+    const g = compare([report], base);
     extra.push('', `guard vs ${BASELINE_FILE} (${base.date}): ${g.compared} ratios compared, ${g.drops.length} dropped by more than 20%`);
     extra.push(...g.lines.filter((l) => l.startsWith('DROP')));
     guardFailed = g.drops.length > 0;

@@ -1,66 +1,116 @@
 /**
- * The regression guard: compares a run's ratios (vs pg-protocol, vs memcpy,
- * measured in the same run, so mostly independent of the machine's speed)
- * with the committed bench/baseline.json and flags every drop of more than
- * the threshold (20%). Exits 1 if it flagged anything, 2 if it could not compare.
+ * The regression guard: compares ratios (vs pg-protocol, vs memcpy, each
+ * measured in the same run as the contender, so mostly independent of the
+ * machine's speed) with the committed bench/baseline.json, and flags every
+ * drop of more than the threshold (20%). Exits 1 if it flagged anything, 2 if
+ * it could not compare.
  *
- *   npm run bench:guard                       compare bench/results/results.json
- *   npm run bench:guard -- path/to/run.json   compare another run
- *   npm start -- --write-baseline             run, then make that run the baseline
+ * What is compared, per suite × workload × contender × mode (references
+ * excluded): the geometric mean of the ratio over the chunkings, and, given
+ * several runs, the median over the runs. Single measurements of one process
+ * move by ±25% from run to run (JIT and GC decisions differ between
+ * processes); these aggregates move by well under 20% on a quiet machine.
+ *
+ *   npm run bench:guard                                  the last run (bench/results/results.json)
+ *   npm run bench:guard -- a.json b.json c.json          the median of several runs
+ *   npm run bench:guard -- --write-baseline a.json b.json c.json
+ *                                                        make the median of these runs the baseline
+ *   npm start -- --write-baseline                        run, then make that run the baseline
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { BASELINE_FILE, RESULTS_DIR } from './paths.ts';
-import { NOISY_PERCENT, SCHEMA, type Measurement, type Report } from './results.ts';
+import { NOISY_PERCENT, SCHEMA, type Report } from './results.ts';
 import { describeMachine, type Machine } from './machine.ts';
 
 export const DEFAULT_THRESHOLD = 0.2;
+const REFERENCES = new Set(['memcpy', 'pg-protocol']);
 
-export interface BaselineEntry {
+type RatioName = 'vsPgProtocol' | 'vsMemcpy';
+const RATIOS: readonly RatioName[] = ['vsPgProtocol', 'vsMemcpy'];
+
+export interface GuardEntry {
   vsPgProtocol: number | null;
   vsMemcpy: number | null;
-  mbps: number;
+  /** Chunkings the geometric mean is over. */
+  chunkings: string[];
 }
 
 export interface Baseline {
-  schema: 'pgcodec-bench-baseline/1';
+  schema: 'pgcodec-bench-baseline/2';
   date: string;
   machine: Machine;
   timeMs: number;
-  /** key: suite|workload|chunking|contender|mode */
-  ratios: Record<string, BaselineEntry>;
+  /** Runs the medians are over. */
+  runs: number;
+  /** key: suite|workload|contender|mode */
+  ratios: Record<string, GuardEntry>;
 }
 
-const REFERENCES = new Set(['memcpy', 'pg-protocol']);
+const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
-export function keyOf(m: Measurement): string {
-  return `${m.suite}|${m.workload}|${m.chunking}|${m.contender}|${m.mode}`;
-}
-
-/** The guarded entries of a run: every supported measurement of a contender that is not a reference. */
-export function baselineFrom(r: Report): Baseline {
-  if (r.options.quick) throw new Error('a --quick run is too rough to be a baseline; run without --quick');
-  const ratios: Record<string, BaselineEntry> = {};
+/** One run's guarded values: per suite|workload|contender|mode, each ratio's geometric mean over the chunkings. */
+export function aggregate(r: Report): Map<string, GuardEntry> {
+  const groups = new Map<string, { chunkings: string[]; vsPgProtocol: number[]; vsMemcpy: number[] }>();
   for (const m of [...r.throughput, ...r.tcp]) {
     if (!m.supported || !m.mbps || REFERENCES.has(m.contender)) continue;
-    ratios[keyOf(m)] = { vsPgProtocol: round(m.vsPgProtocol), vsMemcpy: round(m.vsMemcpy), mbps: Math.round(m.mbps.median * 10) / 10 };
+    const key = `${m.suite}|${m.workload}|${m.contender}|${m.mode}`;
+    const g = groups.get(key) ?? { chunkings: [], vsPgProtocol: [], vsMemcpy: [] };
+    g.chunkings.push(m.chunking);
+    for (const ratio of RATIOS) {
+      const v = m[ratio];
+      if (v != null && v > 0) g[ratio].push(v);
+    }
+    groups.set(key, g);
   }
-  return { schema: 'pgcodec-bench-baseline/1', date: r.date, machine: r.machine, timeMs: r.options.timeMs, ratios };
+  const out = new Map<string, GuardEntry>();
+  for (const [key, g] of groups) {
+    out.set(key, {
+      vsPgProtocol: g.vsPgProtocol.length === g.chunkings.length ? geomean(g.vsPgProtocol) : null,
+      vsMemcpy: g.vsMemcpy.length === g.chunkings.length ? geomean(g.vsMemcpy) : null,
+      chunkings: g.chunkings,
+    });
+  }
+  return out;
 }
 
-function round(x: number | null | undefined): number | null {
-  return x === null || x === undefined ? null : Math.round(x * 10_000) / 10_000;
+/** The median over runs of each aggregate (keys present in every run). */
+export function aggregateRuns(runs: readonly Report[]): Map<string, GuardEntry> {
+  const each = runs.map(aggregate);
+  const out = new Map<string, GuardEntry>();
+  for (const [key, first] of each[0] ?? new Map<string, GuardEntry>()) {
+    const all = each.map((a) => a.get(key)).filter((e): e is GuardEntry => e !== undefined);
+    if (all.length !== each.length) continue;
+    const med = (ratio: RatioName) => (all.every((e) => e[ratio] !== null) ? median(all.map((e) => e[ratio]!)) : null);
+    out.set(key, { vsPgProtocol: med('vsPgProtocol'), vsMemcpy: med('vsMemcpy'), chunkings: first.chunkings });
+  }
+  return out;
 }
 
-export function writeBaseline(r: Report, file = BASELINE_FILE): void {
-  writeFileSync(file, JSON.stringify(baselineFrom(r), null, 2) + '\n');
+export function baselineFrom(runs: readonly Report[]): Baseline {
+  if (runs.length === 0) throw new Error('no runs');
+  if (runs.some((r) => r.options.quick)) throw new Error('a --quick run is too rough to be a baseline; run without --quick');
+  const ratios: Record<string, GuardEntry> = {};
+  for (const [key, e] of aggregateRuns(runs)) ratios[key] = { vsPgProtocol: round(e.vsPgProtocol), vsMemcpy: round(e.vsMemcpy), chunkings: e.chunkings };
+  const last = runs[runs.length - 1]!;
+  return { schema: 'pgcodec-bench-baseline/2', date: last.date, machine: last.machine, timeMs: last.options.timeMs, runs: runs.length, ratios };
+}
+
+export function writeBaseline(runs: readonly Report[], file = BASELINE_FILE): void {
+  writeFileSync(file, JSON.stringify(baselineFrom(runs), null, 2) + '\n');
 }
 
 export interface Finding {
   key: string;
-  ratio: 'vsPgProtocol' | 'vsMemcpy';
+  ratio: RatioName;
   baseline: number;
   current: number;
   /** current / baseline - 1 */
@@ -74,32 +124,37 @@ export interface GuardResult {
   lines: string[];
 }
 
-export function compare(run: Report, base: Baseline, threshold = DEFAULT_THRESHOLD): GuardResult {
-  const current = new Map([...run.throughput, ...run.tcp].filter((m) => m.supported).map((m) => [keyOf(m), m]));
+export function compare(runs: readonly Report[], base: Baseline, threshold = DEFAULT_THRESHOLD): GuardResult {
+  const current = aggregateRuns(runs);
   const drops: Finding[] = [];
   const missing: string[] = [];
   const lines: string[] = [];
   let compared = 0;
   for (const [key, b] of Object.entries(base.ratios)) {
-    const m = current.get(key);
-    if (!m) {
+    const c = current.get(key);
+    if (!c) {
       missing.push(key);
       continue;
     }
-    for (const ratio of ['vsPgProtocol', 'vsMemcpy'] as const) {
+    for (const ratio of RATIOS) {
       const was = b[ratio];
-      const now = m[ratio];
+      const now = c[ratio];
       if (was == null || now == null) continue;
       compared++;
       const change = now / was - 1;
       const flagged = change < -threshold;
       if (flagged) drops.push({ key, ratio, baseline: was, current: now, change });
-      lines.push(
-        `${flagged ? 'DROP' : '  ok'}  ${key.padEnd(52)} ${ratio.padEnd(12)} ${was.toFixed(3).padStart(8)} → ${now.toFixed(3).padStart(8)}  ${(change >= 0 ? '+' : '') + (100 * change).toFixed(1)}%`,
-      );
+      const fmt = (x: number) => (x >= 0.1 ? x.toFixed(3) : x.toPrecision(3)).padStart(8);
+      lines.push(`${flagged ? 'DROP' : '  ok'}  ${key.padEnd(44)} ${ratio.padEnd(12)} ${fmt(was)} → ${fmt(now)}  ${(change >= 0 ? '+' : '') + (100 * change).toFixed(1)}%`);
     }
   }
   return { compared, drops, missing, lines };
+}
+
+function readReport(file: string): Report {
+  const r = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  if (r.schema !== SCHEMA) throw new Error(`${file} is not a ${SCHEMA} report`);
+  return r;
 }
 
 async function main(): Promise<number> {
@@ -108,52 +163,65 @@ async function main(): Promise<number> {
     options: {
       baseline: { type: 'string' },
       threshold: { type: 'string' },
+      'write-baseline': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench:guard -- [run.json] [--baseline file] [--threshold 0.2] [--verbose]');
+    console.log(
+      'usage: npm run bench:guard -- [run.json ...] [--baseline file] [--threshold 0.2] [--verbose]\n' +
+        '       npm run bench:guard -- --write-baseline run.json ...   (median of the runs becomes the baseline)',
+    );
     return 0;
   }
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const runFile = positionals[0] ? resolve(cwd, positionals[0]) : resolve(RESULTS_DIR, 'results.json');
+  const runFiles = positionals.length ? positionals.map((p) => resolve(cwd, p)) : [resolve(RESULTS_DIR, 'results.json')];
   const baseFile = values.baseline ? resolve(cwd, values.baseline) : BASELINE_FILE;
   const threshold = values.threshold ? Number(values.threshold) : DEFAULT_THRESHOLD;
-  if (!existsSync(runFile)) {
-    console.error(`no run to compare: ${runFile} does not exist (run \`npm start\` first)`);
-    return 2;
+  for (const f of runFiles) {
+    if (!existsSync(f)) {
+      console.error(`no run to compare: ${f} does not exist (run \`npm start\` first)`);
+      return 2;
+    }
+  }
+  const runs = runFiles.map(readReport);
+  if (values['write-baseline']) {
+    writeBaseline(runs, baseFile);
+    console.log(`wrote ${baseFile}: the median of ${runs.length} run(s)`);
+    return 0;
   }
   if (!existsSync(baseFile)) {
     console.error(`no baseline: ${baseFile} does not exist (write one with \`npm start -- --write-baseline\`)`);
     return 2;
   }
-  const run = JSON.parse(readFileSync(runFile, 'utf8')) as Report;
   const base = JSON.parse(readFileSync(baseFile, 'utf8')) as Baseline;
-  if (run.schema !== SCHEMA) {
-    console.error(`${runFile} is not a ${SCHEMA} report`);
-    return 2;
-  }
-  console.log(`run:      ${runFile} (${run.date})\n          ${describeMachine(run.machine)}`);
-  console.log(`baseline: ${baseFile} (${base.date})\n          ${describeMachine(base.machine)}`);
-  if (run.machine.cpu !== base.machine.cpu || run.machine.node !== base.machine.node) {
+  for (const [i, run] of runs.entries()) console.log(`run:      ${runFiles[i]} (${run.date})\n          ${describeMachine(run.machine)}`);
+  console.log(`baseline: ${baseFile} (${base.date}, median of ${base.runs} run(s))\n          ${describeMachine(base.machine)}`);
+  if (runs.some((r) => r.machine.cpu !== base.machine.cpu || r.machine.node !== base.machine.node)) {
     console.log('note: the baseline was measured on another CPU or Node version; ratios move less than MB/s, but they move');
   }
-  if (run.options.quick) console.log('note: this is a --quick run: its ratios are rough, expect noise');
-  if ((run.othersCpuPercent ?? 0) > NOISY_PERCENT) console.log(`note: other processes used ${run.othersCpuPercent}% of a core during the run: expect noise`);
-  const r = compare(run, base, threshold);
+  if (runs.some((r) => r.options.quick)) console.log('note: --quick runs are rough: expect noise');
+  for (const r of runs) {
+    if ((r.othersCpuPercent ?? 0) > NOISY_PERCENT) console.log(`note: other processes used ${r.othersCpuPercent}% of a core during the ${r.date} run: expect noise`);
+  }
+  const r = compare(runs, base, threshold);
   if (values.verbose) for (const l of r.lines) console.log(l);
   else for (const l of r.lines.filter((l) => l.startsWith('DROP'))) console.log(l);
-  if (r.missing.length) console.log(`${r.missing.length} baseline entries not in this run (not compared), e.g. ${r.missing.slice(0, 3).join(', ')}`);
-  console.log(`${r.compared} ratios compared, ${r.drops.length} dropped by more than ${(threshold * 100).toFixed(0)}%`);
+  if (r.missing.length) console.log(`${r.missing.length} baseline entries not in ${runs.length > 1 ? 'these runs' : 'this run'} (not compared), e.g. ${r.missing.slice(0, 3).join(', ')}`);
+  console.log(
+    `${r.compared} ratios compared (geometric mean over chunkings${runs.length > 1 ? `, median of ${runs.length} runs` : ''}), ` +
+      `${r.drops.length} dropped by more than ${(threshold * 100).toFixed(0)}%`,
+  );
+  if (r.drops.length > 0 && runs.length === 1) console.log('a drop in one run can be noise: rerun, and pass several runs to compare their median');
   return r.drops.length > 0 ? 1 : r.compared === 0 ? 2 : 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().then(
     (code) => process.exit(code),
-    (e) => {
-      console.error(e);
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
       process.exit(2);
     },
   );

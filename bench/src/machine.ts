@@ -15,8 +15,6 @@ export interface Machine {
   versions: Record<string, string>;
   /** Commit of the repository, with "-dirty" if the work tree has changes ('' outside git). */
   commit: string;
-  /** 1-minute load average when the run started (other processes on the machine add noise). */
-  loadAverage: number;
 }
 
 /** The version of the package `name` as node would resolve it from bench/ (node_modules up the tree). */
@@ -28,7 +26,9 @@ function pkgVersion(name: string): string {
   }
 }
 
+/** The repository's commit (+ "-dirty"); PGCODEC_BENCH_COMMIT names it for runs outside a git checkout. */
 function gitCommit(): string {
+  if (process.env.PGCODEC_BENCH_COMMIT) return process.env.PGCODEC_BENCH_COMMIT;
   try {
     const opts = { cwd: BENCH_DIR, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], opts).trim();
@@ -50,7 +50,6 @@ export function machine(): Machine {
     v8: process.versions.v8,
     versions: { pgcodec: pkgVersion('pgcodec'), 'pg-protocol': pkgVersion('pg-protocol'), tinybench: pkgVersion('tinybench') },
     commit: gitCommit(),
-    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }
 

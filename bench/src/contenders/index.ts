@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Contender } from './types.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
-const NOT_CONTENDERS = new Set(['index.ts', 'types.ts']);
+const NOT_CONTENDERS = new Set(['index.ts', 'types.ts', 'pgcodec.ts']);
 
 /** Report order: memcpy, pg-protocol, then the rest by name. */
 const ORDER = ['memcpy', 'pg-protocol'];

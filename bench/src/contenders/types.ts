@@ -82,6 +82,23 @@ export interface Contender {
   prepare(ctx: RunContext): () => number;
   /** A session for the tcp suite, fed the socket's own buffers as they arrive. */
   open(workload: Workload, mode: Mode): Session;
+  /**
+   * Optional: a session the socket reads into directly (node's `onread`),
+   * for the tcp suite; used instead of `open` when present.
+   */
+  socket?(workload: Workload, mode: Mode): SocketSession;
+}
+
+/** A decoder a socket reads straight into. */
+export interface SocketSession {
+  /** Pass as `onread` to net.connect. */
+  readonly onread: { buffer: () => Uint8Array; callback: (nread: number) => boolean };
+  /** Bytes the socket delivered so far. */
+  readonly received: number;
+  /** Starts counting a new stream. */
+  begin(): void;
+  /** The stream is complete: units seen since begin(). */
+  end(): number;
 }
 
 /** Where modes put what they touch, so that no work is dead code. Read by nobody. */

@@ -10,6 +10,7 @@ import { addRatios, type Measurement } from '../results.ts';
 import { rates } from '../stats.ts';
 import { crossCheck, fmtMBps, time, type TimingOptions } from './common.ts';
 import type { Plan } from './plan.ts';
+import type { SocketSession } from '../contenders/types.ts';
 
 // The server: plain JS evaluated in the worker. Each byte received asks for one copy of the stream.
 const SERVER = `
@@ -99,6 +100,32 @@ class Client {
 }
 const REQUEST = Buffer.from([1]);
 
+/** A socket whose reads go straight into `session` (onread); `wait(n)` resolves once n bytes came in all. */
+async function connectDirect(port: number, session: SocketSession) {
+  let waiter: { target: number; resolve: () => void } | null = null;
+  const callback = session.onread.callback;
+  const onread = {
+    buffer: session.onread.buffer,
+    callback: (nread: number) => {
+      const r = callback(nread);
+      if (waiter !== null && session.received >= waiter.target) {
+        const w = waiter;
+        waiter = null;
+        w.resolve();
+      }
+      return r;
+    },
+  };
+  const sock = await new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port, onread }, () => resolve(s));
+    s.once('error', reject);
+  });
+  sock.setNoDelay(true);
+  const wait = (target: number) =>
+    session.received >= target ? Promise.resolve() : new Promise<void>((resolve) => (waiter = { target, resolve }));
+  return { sock, session, wait };
+}
+
 export async function runTcp(p: Plan, o: TimingOptions): Promise<Measurement[]> {
   const out: Measurement[] = [...p.unsupported];
   const server = await startServer();
@@ -108,7 +135,17 @@ export async function runTcp(p: Plan, o: TimingOptions): Promise<Measurement[]> 
       const client = await Client.connect(server.port);
       try {
         for (const t of p.tasks.filter((t) => t.workload === w)) {
+          let direct: { sock: net.Socket; session: SocketSession; wait: (n: number) => Promise<void> } | null = null;
+          if (t.contender.socket) direct = await connectDirect(server.port, t.contender.socket(w, t.mode));
           const fn = async () => {
+            if (direct !== null) {
+              // The socket reads straight into the decoder: no 'data' buffers, no copy in.
+              direct.session.begin();
+              const target = direct.session.received + w.bytes.length;
+              direct.sock.write(REQUEST);
+              await direct.wait(target);
+              return direct.session.end();
+            }
             const s = t.contender.open(w, t.mode);
             await client.pass(w.bytes.length, (chunk) => s.feed(chunk));
             return s.end();
@@ -118,6 +155,7 @@ export async function runTcp(p: Plan, o: TimingOptions): Promise<Measurement[]> 
           const r = rates(samples, w.bytes.length, w.units);
           out.push({ suite: 'tcp', workload: w.name, chunking: 'tcp', contender: t.contender.name, mode: t.shownAs, supported: true, ...r });
           o.log(`  ${t.label.padEnd(44)} ${fmtMBps(r.mbps.median).padStart(8)} MB/s ±${r.spreadPct.toFixed(1)}% (${r.samples} samples)`);
+          direct?.sock.destroy();
         }
       } finally {
         client.close();

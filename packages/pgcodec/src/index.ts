@@ -9,6 +9,7 @@ export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/f
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
 export type { DecoderOptions } from './decoder/message-decoder.js';
 export { Frame } from './decoder/frame.js';
+export { FrameBatch } from './decoder/frame-batch.js';
 export { RowBatch } from './decoder/row-batch.js';
 export type { EngineName } from './engine/select.js';
 export { init } from './engine/wasm-engine.js';

@@ -45,6 +45,6 @@ export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implem
    * DataRow (read it with `read()` or `readFrame()`).
    */
   readRowBatch(maxRows = Infinity): RowBatch | null {
-    return this.withGuard(() => this.nextRowBatch(maxRows));
+    return this.nextRowBatch(maxRows);
   }
 }

@@ -30,6 +30,7 @@ import { BackendCode } from '../messages/codes.js';
 import { DataRow, RowDescription } from '../messages/simple-query.js';
 import { Reader } from '../wire/reader.js';
 import { Frame } from './frame.js';
+import { FrameBatch } from './frame-batch.js';
 import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
 
@@ -99,12 +100,17 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   /** The next complete message, or null if more bytes are needed. Throws a `ProtocolError` on bad bytes. */
   read(): M | null {
-    return this.guard(() => this.decodeNext());
+    if (this.failure !== null) this.checkHealthy();
+    try {
+      return this.decodeNext();
+    } catch (e) {
+      throw this.fail(e);
+    }
   }
 
   /** Yields every complete message buffered so far, one pull at a time. */
-  *[Symbol.iterator](): Iterator<M> {
-    for (let m = this.read(); m !== null; m = this.read()) yield m;
+  [Symbol.iterator](): Iterator<M> {
+    return new MessageIterator(this);
   }
 
   /**
@@ -113,11 +119,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * the next feed.
    */
   readFrame(): Frame<M> | null {
-    return this.guard(() => {
-      this.requireStandard();
-      const i = this.nextFrameIndex(Detail.FRAMES);
-      return i < 0 ? null : this.takeFrame(i, new Frame<M>(this));
-    });
+    const i = this.nextFrame();
+    return i < 0 ? null : this.takeFrame(i, new Frame<M>(this));
   }
 
   /**
@@ -125,16 +128,45 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * Frame object is reused for each step: read what you need before the
    * next, or use `readFrame()` for frames to keep until the next feed.
    */
-  *frames(): Generator<Frame<M>> {
-    const f = new Frame<M>(this);
-    for (;;) {
-      const i = this.guard(() => {
-        this.requireStandard();
-        return this.nextFrameIndex(Detail.FRAMES);
-      });
-      if (i < 0) return;
-      yield this.takeFrame(i, f);
+  frames(): IterableIterator<Frame<M>> {
+    return new FrameIterator(this);
+  }
+
+  /**
+   * Every complete frame buffered (up to `max`) as one batch over the scan's
+   * frame table, or null if none is complete. The fastest way to split.
+   * Stops before a frame of a type unknown in this direction (the next call
+   * raises it). Valid until the next feed.
+   */
+  readFrames(max = Infinity): FrameBatch<M> | null {
+    const i = this.nextFrame();
+    if (i < 0) return null;
+    const frames = this.view!.frames;
+    const count = this.scan!.frameCount;
+    let j = i + 1;
+    while (j < count && j - i < max && this.pick(frames[j * FRAME_INTS]!) !== undefined) j++;
+    const offset = this.streamOffset(frames[i * FRAME_INTS + 1]! - 5);
+    const last = (j - 1) * FRAME_INTS;
+    this.cursor = j;
+    this.sb.consume(frames[last + 1]! + frames[last + 2]! - this.sb.start);
+    return new FrameBatch<M>(this.view!, i, j - i, offset, this);
+  }
+
+  /** Index of the next frame for the frame APIs (standard phases only), -1 if none is complete. */
+  nextFrame(): number {
+    if (this.failure !== null) this.checkHealthy();
+    try {
+      this.requireStandard();
+      return this.nextFrameIndex(Detail.FRAMES);
+    } catch (e) {
+      throw this.fail(e);
     }
+  }
+
+  /** Records a protocol error as this decoder's failure; returns it to throw. */
+  protected fail(e: unknown): unknown {
+    if (e instanceof ProtocolError) this.failure = e;
+    return e;
   }
 
   /**
@@ -196,21 +228,6 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
         offset: f.offset,
         cause: f,
       });
-    }
-  }
-
-  /** Runs a pull: refuses after an earlier error, and records a new one. */
-  protected withGuard<T>(fn: () => T): T {
-    return this.guard(fn);
-  }
-
-  private guard<T>(fn: () => T): T {
-    this.checkHealthy();
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof ProtocolError) this.failure = e;
-      throw e;
     }
   }
 
@@ -334,7 +351,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   }
 
   /** Consumes frame `i` and points `f` at it. */
-  private takeFrame(i: number, f: Frame<M>): Frame<M> {
+  takeFrame(i: number, f: Frame<M>): Frame<M> {
     f.point(this.view!, i, this.advance(i), this.owned);
     return f;
   }
@@ -343,30 +360,42 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   decodeFrame(v: ScanView, i: number, offset: number): M {
     fresh(v, 'Frame');
     const at = i * FRAME_INTS;
-    const type = v.frames[at]!;
-    const start = v.frames[at + 1]!;
-    const len = v.frames[at + 2]!;
+    const frames = v.frames;
+    const type = frames[at]!;
+    const start = frames[at + 1]!;
+    const len = frames[at + 2]!;
+    if (type === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0) {
+      // The hot path: a row over the scan's column table.
+      const col0 = frames[at + 3]!;
+      const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
+      if (!this.owned) return DataRow.fromColumns(v, col0, n) as unknown as M;
+      const copy = v.buf.slice(start, start + len);
+      const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
+      for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
+      return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
+    }
     const cls = this.pick(type);
     if (cls === undefined) throw this.unknownType(type, offset);
-    if (type === BackendCode.DataRow && this.dataRows) {
-      if (v.frames[at + 3]! < 0) {
-        // Scanned for frames only: read the row from its bytes.
-        return readFrame(cls, new Reader(v.buf.slice(start, start + len), 0, len, 'D', offset + 5)) as M;
-      }
-      const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
-      const col0 = v.frames[at + 3]!;
-      if (this.owned) {
-        const copy = v.buf.slice(start, start + len);
-        const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
-        for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
-        return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
-      }
-      return DataRow.fromColumns(v, col0, n) as unknown as M;
-    }
-    // Other messages own their bytes: a copy of the payload, read in full.
-    const msg = readFrame(cls, new Reader(v.buf.slice(start, start + len), 0, len, typeLabel(type), offset + 5)) as M;
+    // Other messages own their bytes: they read a copy (see ownedCopy).
+    const arena = this.ownedCopy(v, start);
+    const at0 = start - v.arenaBase;
+    const msg = readFrame(cls, new Reader(arena, at0, at0 + len, typeLabel(type), offset + 5)) as M;
     if (msg instanceof RowDescription) this.rowDescription = msg;
     return msg;
+  }
+
+  /**
+   * A copy of the scanned bytes from `start` to the end of the scan, made
+   * once per scan when the first message needing owned bytes is read: the
+   * messages that follow view it too, so a chunk of small messages costs one
+   * copy, not one per message, and the buffer can be reused at the next feed.
+   */
+  private ownedCopy(v: ScanView, start: number): Uint8Array {
+    if (v.arena === null || start < v.arenaBase) {
+      v.arena = v.buf.slice(start, this.scan!.consumed);
+      v.arenaBase = start;
+    }
+    return v.arena;
   }
 
   /** Decodes a whole standard frame held in `bytes` (an owned frame's copy). */
@@ -402,6 +431,15 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * Null if the next frame is not a complete DataRow. Backend direction.
    */
   protected nextRowBatch(maxRows: number): RowBatch | null {
+    if (this.failure !== null) this.checkHealthy();
+    try {
+      return this.rowBatch(maxRows);
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  private rowBatch(maxRows: number): RowBatch | null {
     this.requireStandard();
     const i = this.nextFrameIndex(Detail.COLUMNS);
     if (i < 0) return null;
@@ -422,5 +460,36 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   ensureFlags(v: ScanView): void {
     fresh(v, 'RowBatch');
     if (this.view === v) this.ensureScan(Detail.FLAGS);
+  }
+}
+
+/** frames(): one reused Frame and one reused result object, no generator. */
+class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
+  private readonly frame: Frame<M>;
+  private readonly result: IteratorResult<Frame<M>>;
+
+  constructor(private readonly decoder: MessageDecoder<M>) {
+    this.frame = new Frame<M>(decoder);
+    this.result = { done: false, value: this.frame };
+  }
+
+  next(): IteratorResult<Frame<M>> {
+    const i = this.decoder.nextFrame();
+    if (i < 0) return { done: true, value: undefined };
+    this.decoder.takeFrame(i, this.frame);
+    return this.result;
+  }
+
+  [Symbol.iterator](): IterableIterator<Frame<M>> {
+    return this;
+  }
+}
+
+/** Iteration over read(), without a generator. */
+class MessageIterator<M extends PgMessage> implements Iterator<M> {
+  constructor(private readonly decoder: MessageDecoder<M>) {}
+  next(): IteratorResult<M> {
+    const m = this.decoder.read();
+    return m === null ? { done: true, value: undefined } : { done: false, value: m };
   }
 }

@@ -18,6 +18,9 @@ export interface ColumnSource {
 
 export class ScanView implements ColumnSource {
   stale = false;
+  /** Owned copy of scanned bytes from `arenaBase` on, for messages that keep their bytes. */
+  arena: Uint8Array | null = null;
+  arenaBase = 0;
   constructor(
     public buf: Uint8Array,
     public frames: Int32Array,

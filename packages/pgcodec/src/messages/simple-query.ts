@@ -107,6 +107,8 @@ export class RowDescription extends PgMessage {
 }
 defineMessage(RowDescription, 'RowDescription', BackendCode.RowDescription, 'backend');
 
+const NO_VALUES = { columns: [] };
+
 /**
  * A row of values. Decoded rows keep the frame's bytes and the scan's table
  * of (offset, length) pairs, so `bytes(i)`, `text(i)` and `isNull(i)` touch
@@ -127,8 +129,19 @@ export class DataRow extends PgMessage {
   private declare n: number;
   private declare cache: (Uint8Array | null)[] | null;
 
-  constructor(opts: { columns: readonly (Uint8Array | string | null)[] }) {
+  /**
+   * @param opts the values, for a row you build
+   * @internal `src`, `col0`, `n`: a row over a scan's column table (decoders use `fromColumns`)
+   */
+  constructor(opts: { columns: readonly (Uint8Array | string | null)[] }, src: ColumnSource | null = null, col0 = 0, n = 0) {
     super();
+    if (src !== null) {
+      this.src = src;
+      this.col0 = col0;
+      this.n = n;
+      this.cache = null;
+      return;
+    }
     const cols = opts.columns.map((c) => toBytes(c));
     this.src = null;
     this.col0 = 0;
@@ -138,12 +151,7 @@ export class DataRow extends PgMessage {
 
   /** A row over a scan's column table (no copy). */
   static fromColumns(src: ColumnSource, col0: number, n: number): DataRow {
-    const row: DataRow = Object.create(DataRow.prototype);
-    row.src = src;
-    row.col0 = col0;
-    row.n = n;
-    row.cache = null;
-    return row;
+    return new DataRow(NO_VALUES, src, col0, n);
   }
 
   /** Values (null for SQL NULL). Built once, on first use; copies when the row views a decoder's buffer. */

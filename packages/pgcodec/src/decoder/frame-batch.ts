@@ -1,0 +1,69 @@
+/**
+ * The complete frames at the head of the stream as one batch over the
+ * scan's frame table: index them instead of iterating objects, the fastest
+ * way to split a stream. Valid until the decoder's next feed.
+ */
+import { FRAME_INTS } from '../engine/engine.js';
+import { fresh, type ScanView } from '../engine/scan-view.js';
+import type { PgMessage } from '../messages/base.js';
+import type { FrameSource } from './frame.js';
+
+export class FrameBatch<M extends PgMessage = PgMessage> {
+  constructor(
+    private readonly v: ScanView,
+    /** Index of the first frame in the scan's table. */
+    private readonly first: number,
+    /** Frames in the batch. */
+    readonly count: number,
+    /** Stream offset of the first frame. */
+    readonly offset: number,
+    private readonly source: FrameSource<M>,
+  ) {}
+
+  /** Type byte of frame i. */
+  type(i: number): number {
+    fresh(this.v, 'FrameBatch');
+    return this.v.frames[(this.first + i) * FRAME_INTS]!;
+  }
+
+  /** Payload length of frame i. */
+  length(i: number): number {
+    fresh(this.v, 'FrameBatch');
+    return this.v.frames[(this.first + i) * FRAME_INTS + 2]!;
+  }
+
+  /** Payload of frame i (a view). */
+  payload(i: number): Uint8Array {
+    return this.range(i, 0);
+  }
+
+  /** Frame i as on the wire (a view): forward it unchanged. */
+  bytes(i: number): Uint8Array {
+    return this.range(i, 5);
+  }
+
+  /** All the batch's frames as one view, in order: forward a whole batch at once. */
+  get allBytes(): Uint8Array {
+    fresh(this.v, 'FrameBatch');
+    const f = this.v.frames;
+    const a = this.first * FRAME_INTS;
+    const z = (this.first + this.count - 1) * FRAME_INTS;
+    return this.v.buf.subarray(f[a + 1]! - 5, f[z + 1]! + f[z + 2]!);
+  }
+
+  /** Frame i decoded into its message class. */
+  decode(i: number): M {
+    fresh(this.v, 'FrameBatch');
+    const at = (this.first + i) * FRAME_INTS;
+    const f = this.v.frames;
+    return this.source.decodeFrame(this.v, this.first + i, this.offset + (f[at + 1]! - f[this.first * FRAME_INTS + 1]!));
+  }
+
+  private range(i: number, header: number): Uint8Array {
+    fresh(this.v, 'FrameBatch');
+    if (i < 0 || i >= this.count) throw new RangeError(`no frame ${i} in a batch of ${this.count}`);
+    const at = (this.first + i) * FRAME_INTS;
+    const start = this.v.frames[at + 1]!;
+    return this.v.buf.subarray(start - header, start + this.v.frames[at + 2]!);
+  }
+}

@@ -286,6 +286,26 @@ describe('memory', () => {
     expect(d.read()).toBeInstanceOf(pg.NoData);
   });
 
+  it('peak memory on values of several MiB is bounded by the largest frame', () => {
+    for (const engine of ENGINES) {
+      const d = backend(engine);
+      const sizes = [3, 1, 4, 2].map((m) => m * 1024 * 1024 + 17);
+      const wire = cat(...sizes.map((n) => new pg.DataRow({ columns: ['1', new Uint8Array(n).fill(0x41)] }).toWire()));
+      let peak = 0;
+      let rows = 0;
+      for (let i = 0; i < wire.length; i += 65536) {
+        d.feed(wire.subarray(i, i + 65536));
+        peak = Math.max(peak, d.bufferCapacity);
+        for (let b = d.readRowBatch(); b !== null; b = d.readRowBatch()) rows += b.rowCount;
+      }
+      expect(rows).toBe(4);
+      const largest = Math.max(...sizes) + 5 + 2 + 8 + 1;
+      // doubling growth: at most about twice the largest frame, whatever the total
+      expect(peak).toBeLessThanOrEqual(2 * (largest + 65536));
+      expect(peak).toBeGreaterThanOrEqual(largest);
+    }
+  });
+
   it('a lying length field allocates nothing: only bytes received are buffered', () => {
     for (const engine of ENGINES) {
       const d = backend(engine);

@@ -215,6 +215,11 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.failure = null;
   }
 
+  /** Bytes of buffer the decoder holds now (the window, or the heap buffer a large frame needed). */
+  get bufferCapacity(): number {
+    return this.sb.buf.length;
+  }
+
   /** Bytes copied into and within the buffer so far (for cost tests). */
   get bytesCopied(): number {
     return this.sb.bytesCopied;
@@ -410,7 +415,17 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   protected nextStandard(): M | null {
     const i = this.nextFrameIndex(this.messageDetail);
     if (i < 0) return null;
-    return this.decodeFrame(this.view!, i, this.advance(i));
+    const v = this.view!;
+    const at = i * FRAME_INTS;
+    const frames = v.frames;
+    if (frames[at]! === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0 && !this.owned) {
+      // The hot path: a row over the scan's column table; nothing else to work out.
+      const start = frames[at + 1]!;
+      this.cursor = i + 1;
+      this.sb.consume(start + frames[at + 2]! - this.sb.start);
+      return DataRow.fromColumns(v, frames[at + 3]!, (v.buf[start]! << 8) | v.buf[start + 1]!) as unknown as M;
+    }
+    return this.decodeFrame(v, i, this.advance(i));
   }
 
   /** Reads a frame that is not standard-framed: the scan is void once these bytes are consumed. */
@@ -487,9 +502,13 @@ class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
 
 /** Iteration over read(), without a generator. */
 class MessageIterator<M extends PgMessage> implements Iterator<M> {
+  /** One result object, refilled each step (for-of reads it before asking again). */
+  private readonly result: { done: false; value: M } = { done: false, value: undefined as unknown as M };
   constructor(private readonly decoder: MessageDecoder<M>) {}
   next(): IteratorResult<M> {
     const m = this.decoder.read();
-    return m === null ? { done: true, value: undefined } : { done: false, value: m };
+    if (m === null) return { done: true, value: undefined };
+    this.result.value = m;
+    return this.result;
   }
 }

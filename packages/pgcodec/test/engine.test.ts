@@ -125,6 +125,40 @@ describe.each(ENGINES)('frames (%s engine)', (engine) => {
   });
 });
 
+describe.each(ENGINES)('frame batches (%s engine)', (engine) => {
+  it('every complete frame as one indexed batch: types, lengths, views, decode', () => {
+    const d = backend(engine);
+    const wire = resultSet(4);
+    d.feed(wire.subarray(0, wire.length - 3));
+    const b = d.readFrames()!;
+    expect(b.count).toBe(6); // T, 4 × D, C; the ReadyForQuery is incomplete
+    expect(b.offset).toBe(0);
+    expect(Array.from({ length: b.count }, (_, i) => String.fromCharCode(b.type(i))).join('')).toBe('TDDDDC');
+    let at = 0;
+    for (let i = 0; i < b.count; i++) {
+      expect(Buffer.from(b.bytes(i)).equals(Buffer.from(wire.subarray(at, at + 5 + b.length(i))))).toBe(true);
+      expect(b.payload(i).length).toBe(b.length(i));
+      at += 5 + b.length(i);
+    }
+    expect(Buffer.from(b.allBytes).equals(Buffer.from(wire.subarray(0, at)))).toBe(true);
+    expect((b.decode(5) as pg.CommandComplete).tag).toBe('SELECT 4');
+    expect((b.decode(1) as pg.DataRow).text(0)).toBe('0');
+    expect(() => b.bytes(6)).toThrow(RangeError);
+    expect(d.readFrames()).toBeNull();
+    d.feed(wire.subarray(wire.length - 3));
+    expect(() => b.type(0)).toThrow(pg.StaleViewError);
+    const z = d.readFrames(1)!;
+    expect([z.count, String.fromCharCode(z.type(0)), z.offset]).toEqual([1, 'Z', at]);
+  });
+
+  it('stops before a frame of an unknown type; the next call raises it', () => {
+    const d = backend(engine);
+    d.feed(cat(new pg.NoData().toWire(), new pg.NoData().toWire(), frame('!')));
+    expect(d.readFrames()!.count).toBe(2);
+    expect(() => d.readFrames()).toThrow(expect.objectContaining({ code: pg.ErrorCode.UNKNOWN_MESSAGE_TYPE, offset: 10 }));
+  });
+});
+
 describe.each(ENGINES)('row batches (%s engine)', (engine) => {
   it('a run of DataRows as one batch, with its RowDescription beside it', () => {
     const d = backend(engine);

@@ -79,6 +79,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private scanStart = 0;
   /** Next frame of the scan to hand out. */
   private cursor = 0;
+  /** A row batch's strings() asked for ASCII flags: later scans compute them in the same pass. */
+  private flagsWanted = false;
   /** Whether 'D' frames are DataRows (the backend direction). */
   protected abstract readonly dataRows: boolean;
 
@@ -456,7 +458,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   private rowBatch(maxRows: number): RowBatch | null {
     this.requireStandard();
-    const i = this.nextFrameIndex(Detail.COLUMNS);
+    // Once strings() has asked for flags, scan for them up front: one pass instead of two.
+    const i = this.nextFrameIndex(this.flagsWanted ? Detail.FLAGS : Detail.COLUMNS);
     if (i < 0) return null;
     const v = this.view!;
     const frames = v.frames;
@@ -474,6 +477,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Deepens the current scan to ASCII flags for `v` (RowBatch strings); false if `v` is stale. */
   ensureFlags(v: ScanView): void {
     fresh(v, 'RowBatch');
+    this.flagsWanted = true;
     if (this.view === v) this.ensureScan(Detail.FLAGS);
   }
 }

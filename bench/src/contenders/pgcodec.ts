@@ -19,8 +19,9 @@ export function pgcodecContender(engine: EngineName): Contender {
     // The name must say which engine ran: refuse rather than mislabel.
     throw new Error(`PGCODEC_ENGINE=${forced} would run pgcodec-${engine} on the ${forced} engine; unset it for benchmarks`);
   }
-  let backendDecoder: BackendMessageDecoder | undefined;
-  let frontendDecoder: FrontendMessageDecoder | undefined;
+  // One decoder per mode: what one mode's use teaches a decoder must not colour another's.
+  const backendDecoders = new Map<Mode, BackendMessageDecoder>();
+  const frontendDecoders = new Map<Mode, FrontendMessageDecoder>();
   return sessionContender({
     name: `pgcodec-${engine}`,
     description: `pgcodec's decoders on the ${engine === 'wasm' ? 'WebAssembly' : 'TypeScript'} engine`,
@@ -60,15 +61,17 @@ export function pgcodecContender(engine: EngineName): Contender {
       // reuse it (clear() between streams), so instantiation, which the load
       // suite measures apart, is not timed as throughput.
       if (workload.direction === 'frontend') {
-        frontendDecoder ??= new FrontendMessageDecoder({ phase: ConnectionPhase.READY, engine });
-        frontendDecoder.clear();
-        return frontendSession(frontendDecoder, mode);
+        let fd = frontendDecoders.get(mode);
+        if (fd === undefined) frontendDecoders.set(mode, (fd = new FrontendMessageDecoder({ phase: ConnectionPhase.READY, engine })));
+        fd.clear();
+        return frontendSession(fd, mode);
       }
-      backendDecoder ??= new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine });
-      if (backendDecoder.engine !== engine) throw new Error(`asked for the ${engine} engine, got ${backendDecoder.engine}`);
-      backendDecoder.clear();
-      backendDecoder.phase = ConnectionPhase.STARTUP;
-      return backendSession(backendDecoder, mode);
+      let bd = backendDecoders.get(mode);
+      if (bd === undefined) backendDecoders.set(mode, (bd = new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine })));
+      if (bd.engine !== engine) throw new Error(`asked for the ${engine} engine, got ${bd.engine}`);
+      bd.clear();
+      bd.phase = ConnectionPhase.STARTUP;
+      return backendSession(bd, mode);
     },
   });
 }

@@ -210,11 +210,12 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return this.failure;
   }
 
-  /** Drops buffered bytes and any error state; the phase is kept. */
+  /** Drops buffered bytes and any error state (a new stream); the phase is kept. */
   clear(): void {
     this.invalidate();
     this.sb.clear();
     this.failure = null;
+    this.flagsWanted = false;
   }
 
   /** Bytes of buffer the decoder holds now (the window, or the heap buffer a large frame needed). */

@@ -17,6 +17,10 @@ import { ProtocolError, type StateMachineError } from './errors.js';
 import type { PgMessage } from './messages/base.js';
 import type { BackendMessage, FrontendMessage } from './messages/index.js';
 import { BackendMessageDecoder } from './decoder/backend-decoder.js';
+import type { Frame } from './decoder/frame.js';
+import type { RowBatch } from './decoder/row-batch.js';
+import { CopyData } from './messages/copy.js';
+import { DataRow } from './messages/simple-query.js';
 import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
@@ -113,12 +117,7 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
         this.syncDecoder();
         const msg = this.guard(() => this.decoder.read());
         if (msg === null) break;
-        if (this.strict) {
-          this.guard(() => this.machine.receive(msg));
-        } else {
-          const v = this.machine.tolerate(msg, 'receive');
-          if (v !== null) this.violation(v);
-        }
+        this.check(msg);
         out.push(msg);
         this.onReceive(msg);
       }
@@ -127,6 +126,42 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
       error = e;
     }
     return error === null ? out : yieldThenThrow(out, error);
+  }
+
+  // ---- the frame path, for proxies: checked by the state machine, decoded only where it must be ----
+
+  /** Adds bytes from the peer without decoding them; pull with `readFrame()` (or `readRowBatch()` on a FrontendConnection). */
+  feed(data: Uint8Array): void {
+    this.guard(() => this.decoder.feed(data));
+  }
+
+  /**
+   * The next complete frame, checked against the phase. DataRow and
+   * CopyData frames are checked by type alone; other frames are decoded for
+   * the state machine (their message is `frame.decode()`). Valid until the
+   * next feed. Standard framing phases only (startup uses `receive`).
+   */
+  readFrame(): Frame<In> | null {
+    this.syncDecoder();
+    const f = this.guard(() => this.decoder.readFrame());
+    if (f === null) return null;
+    const t = f.type;
+    const standIn = t === COPY_DATA ? COPY_DATA_STANDIN : t === DATA_ROW && this.receivesDataRows ? DATA_ROW_STANDIN : null;
+    this.check(standIn !== null ? (standIn as unknown as In) : f.decode());
+    return f;
+  }
+
+  /** Whether 'D' frames received are DataRows (a client's view) rather than Describes. */
+  protected readonly receivesDataRows: boolean = false;
+
+  /** Checks a received message against the state machine, strictly or not. */
+  protected check(msg: In): void {
+    if (this.strict) {
+      this.guard(() => this.machine.receive(msg));
+    } else {
+      const v = this.machine.tolerate(msg, 'receive');
+      if (v !== null) this.violation(v);
+    }
   }
 
   /** Hook: bytes produced by `send`. Override to write them to a transport. */
@@ -147,7 +182,7 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 
   /** Runs `fn`; a protocol error fails the connection and is rethrown. */
-  private guard<T>(fn: () => T): T {
+  protected guard<T>(fn: () => T): T {
     if (this.failure !== null) throw this.failure;
     try {
       return fn();
@@ -163,6 +198,12 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 }
 
+const DATA_ROW = 0x44; // 'D'
+const COPY_DATA = 0x64; // 'd'
+/** What the state machine is shown for DataRow and CopyData frames: it looks only at their type. */
+const DATA_ROW_STANDIN = new DataRow({ columns: [] });
+const COPY_DATA_STANDIN = new CopyData({ data: new Uint8Array(0) });
+
 function* yieldThenThrow<T>(items: T[], error: unknown): Generator<T> {
   yield* items;
   throw error;
@@ -172,11 +213,20 @@ function* yieldThenThrow<T>(items: T[], error: unknown): Generator<T> {
 export class FrontendConnection extends Connection<FrontendMessage, BackendMessage> {
   protected readonly machine: FrontendStateMachine;
   protected readonly decoder: BackendMessageDecoder;
+  protected override readonly receivesDataRows = true;
 
   constructor(opts: ConnectionOptions = {}) {
     super(opts);
     this.machine = new FrontendStateMachine({ initialPhase: opts.initialPhase });
     this.decoder = new BackendMessageDecoder({ ...opts, phase: opts.initialPhase });
+  }
+
+  /** The DataRows at the head of what was fed, as one batch, each checked against the phase; null if the next frame is something else. */
+  readRowBatch(maxRows = Infinity): RowBatch | null {
+    this.syncDecoder();
+    const b = this.guard(() => this.decoder.readRowBatch(maxRows));
+    if (b !== null) for (let r = 0; r < b.rowCount; r++) this.check(DATA_ROW_STANDIN);
+    return b;
   }
 }
 

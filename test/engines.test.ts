@@ -37,6 +37,44 @@ describe.each(listFixtures().map((p) => [p.split('/').at(-1)!.replace('.pgrec.gz
 });
 
 describe('socket ingestion', () => {
+  it.each(ENGINES)('a FrontendConnection (%s) reads a result set straight from its socket, strictly', async (engine) => {
+    const rows = 5000;
+    const parts: Uint8Array[] = [new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'n', typeOid: 23 })] }).toWire()];
+    for (let i = 0; i < rows; i++) parts.push(new pg.DataRow({ columns: [String(i)] }).toWire());
+    parts.push(new pg.CommandComplete({ tag: `SELECT ${rows}` }).toWire(), new pg.ReadyForQuery({ status: 'I' }).toWire());
+    const stream = Buffer.concat(parts);
+    const server = net.createServer((s) => s.end(stream));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const conn = unforced(() => new pg.FrontendConnection({ engine, initialPhase: pg.ConnectionPhase.READY }));
+    conn.send(new pg.Query({ queryString: 'SELECT n FROM t' }));
+    let seen = 0;
+    let sum = 0;
+    await new Promise<void>((resolve, reject) => {
+      const sock = net.connect({
+        host: '127.0.0.1',
+        port: (server.address() as net.AddressInfo).port,
+        onread: conn.socketReader(() => {
+          for (;;) {
+            const b = conn.readRowBatch();
+            if (b !== null) {
+              for (let r = 0; r < b.rowCount; r++) sum += Number(b.text(r, 0));
+              seen += b.rowCount;
+              continue;
+            }
+            if (conn.readFrame() === null) break;
+          }
+        }),
+      });
+      sock.on('end', () => resolve());
+      sock.on('error', reject);
+    });
+    server.close();
+    expect(seen).toBe(rows);
+    expect(sum).toBe((rows * (rows - 1)) / 2);
+    expect(conn.phase).toBe(pg.ConnectionPhase.READY);
+    expect(conn.engine).toBe(engine);
+  });
+
   it.each(ENGINES)('a socket reads straight into the %s decoder, batches decoded in place', async (engine) => {
     const rows = 20000;
     const parts: Uint8Array[] = [new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'n', typeOid: 25 })] }).toWire()];

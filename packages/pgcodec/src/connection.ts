@@ -154,6 +154,15 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   /** Whether 'D' frames received are DataRows (a client's view) rather than Describes. */
   protected readonly receivesDataRows: boolean = false;
 
+  /**
+   * Socket ingestion without the copy, as the decoders' `socketReader`: pass
+   * the result as `onread` to `net.connect`; in `onData`, pull with
+   * `readFrame()`, `readRowBatch()` or `receive(new Uint8Array(0))`.
+   */
+  socketReader(onData: () => void, minRead?: number): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
+    return this.decoder.socketReader(onData, minRead);
+  }
+
   /** Checks a received message against the state machine, strictly or not. */
   protected check(msg: In): void {
     if (this.strict) {

@@ -17,7 +17,7 @@ import {
   type Cluster,
   type Recorder,
 } from './harness/index.ts';
-import { proxySession } from './replay/proxy.ts';
+import { proxySession, proxySessionFrames } from './replay/proxy.ts';
 import { replaySession } from './replay/replay.ts';
 
 const index = readFixtureIndex();
@@ -74,6 +74,21 @@ describe.each(cases)('recorded session $name', ({ entry, path }) => {
     expect(r.messages).toBeGreaterThan(0);
     const b = proxySession(session, { rechunk: byteByByte });
     expect(b).toEqual(r);
+  });
+
+  it('passes losslessly through a strict proxy on the frame path (sendFrame, sendRowBatch), both engines', () => {
+    const r = proxySession(session);
+    for (const engine of ['wasm', 'js'] as const) {
+      const saved = process.env.PGCODEC_ENGINE;
+      delete process.env.PGCODEC_ENGINE;
+      try {
+        const f = proxySessionFrames(session, { engine });
+        expect(f.finalPhase).toBe(r.finalPhase);
+        expect(f.messages).toBe(r.messages);
+      } finally {
+        if (saved !== undefined) process.env.PGCODEC_ENGINE = saved;
+      }
+    }
   });
 
   it('round-trips with consecutive chunks of one direction merged into 64 KiB reads', () => {

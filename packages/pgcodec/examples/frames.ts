@@ -13,7 +13,7 @@ const decoder = new BackendMessageDecoder({ phase: ConnectionPhase.READY });
 decoder.feed(fromServer);
 let forwarded = 0;
 for (const frame of decoder.frames()) {
-  forwarded += frame.bytes.length; // e.g. client.write(frame.bytes)
+  forwarded += frame.bytes.length; // e.g. client.write(frame.bytes.slice()): views last until the next feed
   if (frame.typeCode === 'C') console.log('command done:', (frame.decode() as CommandComplete).tag);
 }
 console.log(`forwarded ${forwarded} of ${fromServer.length} bytes; engine: ${decoder.engine}`);

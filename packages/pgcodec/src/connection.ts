@@ -89,12 +89,7 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
 
   /** Checks `msg` against the phase, records it, and returns its wire bytes (also passed to `onSend`). */
   send(msg: Out): Uint8Array {
-    if (this.strict) {
-      this.guard(() => this.machine.send(msg));
-    } else {
-      const v = this.machine.tolerate(msg, 'send');
-      if (v !== null) this.violation(v);
-    }
+    this.checkSend(msg);
     const bytes = msg.toWire();
     this.onSend(bytes);
     return bytes;
@@ -162,6 +157,33 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   socketReader(onData: () => void, minRead?: number): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
     return this.decoder.socketReader(onData, minRead);
   }
+
+  /**
+   * Sends a frame another connection read (a proxy forwarding), checked
+   * like `send` but not re-encoded: returns (and passes to `onSend`) the
+   * frame's own bytes. DataRow and CopyData are checked by type alone.
+   */
+  sendFrame(frame: Frame<Out>): Uint8Array {
+    const t = frame.type;
+    const standIn = t === COPY_DATA ? COPY_DATA_STANDIN : t === DATA_ROW && this.sendsDataRows ? DATA_ROW_STANDIN : null;
+    this.checkSend(standIn !== null ? (standIn as unknown as Out) : frame.decode());
+    const bytes = frame.bytes;
+    this.onSend(bytes);
+    return bytes;
+  }
+
+  /** Checks a message this side sends against the state machine, strictly or not. */
+  protected checkSend(msg: Out): void {
+    if (this.strict) {
+      this.guard(() => this.machine.send(msg));
+    } else {
+      const v = this.machine.tolerate(msg, 'send');
+      if (v !== null) this.violation(v);
+    }
+  }
+
+  /** Whether 'D' frames sent are DataRows (a server's view). */
+  protected readonly sendsDataRows: boolean = false;
 
   /** Checks a received message against the state machine, strictly or not. */
   protected check(msg: In): void {
@@ -243,6 +265,15 @@ export class FrontendConnection extends Connection<FrontendMessage, BackendMessa
 export class BackendConnection extends Connection<BackendMessage, FrontendMessage> {
   protected readonly machine: BackendStateMachine;
   protected readonly decoder: FrontendMessageDecoder;
+  protected override readonly sendsDataRows = true;
+
+  /** Forwards a batch of DataRows another connection read: each row checked, the batch's bytes returned (and passed to `onSend`) as they came. */
+  sendRowBatch(batch: RowBatch): Uint8Array {
+    for (let r = 0; r < batch.rowCount; r++) this.checkSend(DATA_ROW_STANDIN);
+    const bytes = batch.frameBytes;
+    this.onSend(bytes);
+    return bytes;
+  }
 
   constructor(opts: ConnectionOptions = {}) {
     super(opts);

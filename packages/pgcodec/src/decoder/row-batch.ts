@@ -55,6 +55,13 @@ export class RowBatch {
     this.flagsReady = false;
   }
 
+  /** The batch's DataRow frames as on the wire, one view: forward them unchanged. */
+  get frameBytes(): Uint8Array {
+    fresh(this.src, 'RowBatch');
+    // The first frame's header sits 5 bytes before its payload (and its column count).
+    return this.src.buf.subarray(this.lo - 5, this.hi);
+  }
+
   /** Values in row r. */
   columnCount(r: number): number {
     return this.rowCols[r + 1]! - this.rowCols[r]!;
@@ -139,17 +146,19 @@ export class RowBatch {
     const src = this.src;
     const first = this.rowCols[0]!;
     const last = this.rowCols[this.rowCount]!;
+    // Copy from the first frame's header, so frameBytes works on the copy too.
+    const from = this.lo - 5;
     const columns = src.columns.slice(2 * first, 2 * last);
-    for (let k = 0; k < columns.length; k += 2) columns[k] -= this.lo;
+    for (let k = 0; k < columns.length; k += 2) columns[k] -= from;
     const copy: RowBatch = Object.create(RowBatch.prototype);
     Object.assign(copy, {
       rowCount: this.rowCount,
       description: this.description,
       source: null,
-      src: ownedSource(src.buf.slice(this.lo, this.hi), columns, src.flags.slice(first, last)),
+      src: ownedSource(src.buf.slice(from, this.hi), columns, src.flags.slice(first, last)),
       rowCols: this.rowCols.map((x) => x - first),
-      lo: 0,
-      hi: this.hi - this.lo,
+      lo: 5,
+      hi: this.hi - from,
       flagsReady: true,
     });
     return copy;

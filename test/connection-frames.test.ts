@@ -7,19 +7,11 @@
 import * as pg from 'pgcodec';
 import { describe, expect, it } from 'vitest';
 import { listFixtures, readSessionFile } from './harness/index.ts';
+import { unforced } from './support/engine-env.ts';
 
 const P = pg.ConnectionPhase;
 const EMPTY = new Uint8Array(0);
 
-function unforced<T>(fn: () => T): T {
-  const saved = process.env.PGCODEC_ENGINE;
-  delete process.env.PGCODEC_ENGINE;
-  try {
-    return fn();
-  } finally {
-    if (saved !== undefined) process.env.PGCODEC_ENGINE = saved;
-  }
-}
 
 /** Replays a session as a client: what the client sent goes through send(), what the server sent through frames. */
 function asClient(path: string, engine: pg.EngineName, frames: boolean): { phase: pg.ConnectionPhase; rows: number; types: string[] } {

@@ -7,20 +7,11 @@ import net from 'node:net';
 import * as pg from 'pgcodec';
 import { describe, expect, it } from 'vitest';
 import { listFixtures, readSessionFile } from './harness/index.ts';
+import { unforced } from './support/engine-env.ts';
 import { replaySession } from './replay/replay.ts';
 
 const ENGINES = ['wasm', 'js'] as const;
 
-/** Lifts PGCODEC_ENGINE so the explicit option applies. */
-function unforced<T>(fn: () => T): T {
-  const saved = process.env.PGCODEC_ENGINE;
-  delete process.env.PGCODEC_ENGINE;
-  try {
-    return fn();
-  } finally {
-    if (saved !== undefined) process.env.PGCODEC_ENGINE = saved;
-  }
-}
 
 const chunkers: Record<string, (b: Uint8Array) => Uint8Array[]> = {
   delivered: (b) => [b],

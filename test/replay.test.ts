@@ -18,6 +18,7 @@ import {
   type Recorder,
 } from './harness/index.ts';
 import { proxySession, proxySessionFrames } from './replay/proxy.ts';
+import { unforced } from './support/engine-env.ts';
 import { replaySession } from './replay/replay.ts';
 
 const index = readFixtureIndex();
@@ -79,15 +80,9 @@ describe.each(cases)('recorded session $name', ({ entry, path }) => {
   it('passes losslessly through a strict proxy on the frame path (sendFrame, sendRowBatch), both engines', () => {
     const r = proxySession(session);
     for (const engine of ['wasm', 'js'] as const) {
-      const saved = process.env.PGCODEC_ENGINE;
-      delete process.env.PGCODEC_ENGINE;
-      try {
-        const f = proxySessionFrames(session, { engine });
-        expect(f.finalPhase).toBe(r.finalPhase);
-        expect(f.messages).toBe(r.messages);
-      } finally {
-        if (saved !== undefined) process.env.PGCODEC_ENGINE = saved;
-      }
+      const f = unforced(() => proxySessionFrames(session, { engine }));
+      expect(f.finalPhase).toBe(r.finalPhase);
+      expect(f.messages).toBe(r.messages);
     }
   });
 

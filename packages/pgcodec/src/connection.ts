@@ -19,6 +19,7 @@ import type { BackendMessage, FrontendMessage } from './messages/index.js';
 import { BackendMessageDecoder } from './decoder/backend-decoder.js';
 import type { Frame } from './decoder/frame.js';
 import type { RowBatch } from './decoder/row-batch.js';
+import { BackendCode } from './messages/codes.js';
 import { CopyData } from './messages/copy.js';
 import { DataRow } from './messages/simple-query.js';
 import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
@@ -229,8 +230,8 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 }
 
-const DATA_ROW = 0x44; // 'D'
-const COPY_DATA = 0x64; // 'd'
+const DATA_ROW = BackendCode.DataRow;
+const COPY_DATA = BackendCode.CopyData;
 /** What the state machine is shown for DataRow and CopyData frames: it looks only at their type. */
 const DATA_ROW_STANDIN = new DataRow({ columns: [] });
 const COPY_DATA_STANDIN = new CopyData({ data: new Uint8Array(0) });

@@ -369,19 +369,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     fresh(v, 'Frame');
     const at = i * FRAME_INTS;
     const frames = v.frames;
+    if (this.isScannedRow(frames, at)) return this.rowAt(v, at);
     const type = frames[at]!;
     const start = frames[at + 1]!;
     const len = frames[at + 2]!;
-    if (type === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0) {
-      // The hot path: a row over the scan's column table.
-      const col0 = frames[at + 3]!;
-      const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
-      if (!this.owned) return DataRow.fromColumns(v, col0, n) as unknown as M;
-      const copy = v.buf.slice(start, start + len);
-      const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
-      for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
-      return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
-    }
     const cls = this.pick(type);
     if (cls === undefined) throw this.unknownType(type, offset);
     // Other messages own their bytes: they read a copy (see ownedCopy).
@@ -421,14 +412,31 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const v = this.view!;
     const at = i * FRAME_INTS;
     const frames = v.frames;
-    if (frames[at]! === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0 && !this.owned) {
-      // The hot path: a row over the scan's column table; nothing else to work out.
-      const start = frames[at + 1]!;
+    if (this.isScannedRow(frames, at)) {
+      // The hot path: no stream offset to work out, nothing to decode.
       this.cursor = i + 1;
-      this.sb.consume(start + frames[at + 2]! - this.sb.start);
-      return DataRow.fromColumns(v, frames[at + 3]!, (v.buf[start]! << 8) | v.buf[start + 1]!) as unknown as M;
+      this.sb.consume(frames[at + 1]! + frames[at + 2]! - this.sb.start);
+      return this.rowAt(v, at);
     }
     return this.decodeFrame(v, i, this.advance(i));
+  }
+
+  /** Is frame-table entry `at` a DataRow whose columns the scan worked out? */
+  private isScannedRow(frames: Int32Array, at: number): boolean {
+    return frames[at] === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0;
+  }
+
+  /** The DataRow at frame-table entry `at`, over the scan's column table (copied with `owned`). */
+  private rowAt(v: ScanView, at: number): M {
+    const frames = v.frames;
+    const start = frames[at + 1]!;
+    const col0 = frames[at + 3]!;
+    const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
+    if (!this.owned) return DataRow.fromColumns(v, col0, n) as unknown as M;
+    const copy = v.buf.slice(start, start + frames[at + 2]!);
+    const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
+    for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
+    return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
   }
 
   /** Reads a frame that is not standard-framed: the scan is void once these bytes are consumed. */
@@ -437,9 +445,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const payload = sb.buf.slice(start, end);
     const msg = readFrame(cls, new Reader(payload, 0, payload.length, label, this.streamOffset(start)));
     sb.consume(consumed);
-    this.scan = null;
-    if (this.view !== null) this.view.stale = true;
-    this.view = null;
+    this.invalidate();
     return msg;
   }
 

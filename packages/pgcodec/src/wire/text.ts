@@ -46,10 +46,6 @@ export function utf8(view: Uint8Array): string {
   return lenientDecoder.decode(view);
 }
 
-export function encodeText(s: string): Uint8Array {
-  return encoder.encode(s);
-}
-
 /** Writes `s` as UTF-8 into `dst` at `at` (which must have room for 3 bytes per UTF-16 unit); returns bytes written. */
 export function encodeTextInto(s: string, dst: Uint8Array, at: number): number {
   // Pure ASCII strings are the common case; avoid the encodeInto call for short ones.

@@ -88,10 +88,15 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     return this.failure;
   }
 
-  /** Checks `msg` against the phase, records it, and returns its wire bytes (also passed to `onSend`). */
+  /**
+   * Encodes `msg`, checks it against the phase, records it, and returns its
+   * wire bytes (also passed to `onSend`). A value the peer would read
+   * differently throws `EncodingError` and changes nothing.
+   */
   send(msg: Out): Uint8Array {
-    this.checkSend(msg);
+    // Encode first: a value the encoder refuses (EncodingError) leaves the state machine where it was.
     const bytes = msg.toWire();
+    this.checkSend(msg);
     this.onSend(bytes);
     return bytes;
   }

@@ -61,6 +61,8 @@ export const PQ_LARGE_MESSAGE_LIMIT = 0x3ffffffe;
 export const MIN_STARTUP_PACKET_LENGTH = 8;
 /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
 export const MAX_STARTUP_PACKET_LENGTH = 10000;
+/** Shortest cancel key: protocol 3.0's 4 bytes (BackendKeyData / CancelRequest). */
+export const MIN_CANCEL_KEY_LENGTH = 4;
 /** Longest cancel key protocol 3.2 allows (BackendKeyData / CancelRequest). */
 export const MAX_CANCEL_KEY_LENGTH = 256;
 

@@ -5,10 +5,12 @@
  * startup packet name) and the byte offset where it applies.
  *
  *   PgcodecError
- *   └─ ProtocolError
- *      ├─ FramingError       the stream cannot be cut into messages
- *      ├─ DecodingError      a frame's contents do not match its layout
- *      └─ StateMachineError  a well-formed message arrived out of phase
+ *   ├─ ProtocolError
+ *   │  ├─ FramingError       the stream cannot be cut into messages
+ *   │  ├─ DecodingError      a frame's contents do not match its layout
+ *   │  └─ StateMachineError  a well-formed message arrived out of phase
+ *   ├─ EncodingError         a value given to an encoder has no faithful wire form
+ *   └─ StaleViewError        a view used after the bytes under it were reused
  */
 
 /** Stable, machine-readable error codes. */
@@ -43,6 +45,24 @@ export const ErrorCode = {
   STALE_VIEW: 'ERR_STALE_VIEW',
   /** An API used where it does not apply (e.g. frames during startup framing). */
   INVALID_USE: 'ERR_INVALID_USE',
+  /**
+   * Bytes that arrived in the clear after an SSLRequest or GSSENCRequest
+   * (server side), or after the server's 'S'/'G' (client side): they were
+   * not encrypted and may have been injected (CVE-2021-23214, CVE-2021-23222).
+   */
+  UNENCRYPTED_DATA: 'ERR_UNENCRYPTED_DATA',
+  /** Encoding: a NUL inside a NUL-terminated string (the peer would read the string as ending there). */
+  NUL_IN_STRING: 'ERR_NUL_IN_STRING',
+  /** Encoding: a string with a lone UTF-16 surrogate (it has no UTF-8 form; the peer would read U+FFFD). */
+  INVALID_TEXT: 'ERR_INVALID_TEXT',
+  /** Encoding: a value of the wrong JavaScript type (a number where a string goes, ...). */
+  WRONG_TYPE: 'ERR_WRONG_TYPE',
+  /** Encoding: a number that is not an integer in its field's wire range (Int16, Int32, UInt32 for OIDs). */
+  OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  /** Encoding: more items than the field's Int16 count can carry. */
+  TOO_MANY: 'ERR_TOO_MANY',
+  /** Encoding: bytes of a length the protocol does not allow (cancel key, MD5 salt). */
+  INVALID_LENGTH: 'ERR_INVALID_LENGTH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -90,6 +110,24 @@ export class StaleViewError extends PgcodecError {
 
 export class FramingError extends ProtocolError {}
 export class DecodingError extends ProtocolError {}
+
+/**
+ * A value given to an encoder that the peer would read differently (a NUL
+ * inside a string, a count past its Int16, a number outside its field) or
+ * not at all (a message past PostgreSQL's length limits). Thrown by the
+ * constructor or by `toWire()`, before any byte is produced.
+ */
+export class EncodingError extends PgcodecError {
+  /** The message's type name, e.g. 'StartupMessage'. */
+  readonly messageType: string;
+  /** The field at fault (the constructor option's name), e.g. 'params', 'maxRows'. */
+  readonly field: string;
+  constructor(code: string, messageType: string, field: string, message: string) {
+    super(code, `${messageType}.${field}: ${message}`);
+    this.messageType = messageType;
+    this.field = field;
+  }
+}
 export interface StateMachineErrorInfo extends ProtocolErrorInfo {
   /** 'local': we tried to send it (our bug); 'peer': the other side sent it. */
   origin: 'local' | 'peer';

@@ -20,7 +20,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
-import type { Writer } from '../wire/writer.js';
+import { show, type Writer } from '../wire/writer.js';
 import { PgMessage, defineMessage, toBytes, frozen } from './base.js';
 import { AuthCode, BackendCode, FrontendCode } from './codes.js';
 
@@ -29,7 +29,7 @@ export abstract class Authentication extends PgMessage {
   declare readonly authCode: number;
 
   writePayload(w: Writer): void {
-    w.i32(this.authCode);
+    w.int32(this.authCode);
     this.writeData(w);
   }
 
@@ -89,7 +89,9 @@ export class AuthenticationMD5Password extends Authentication {
     this.salt = opts.salt;
   }
   override writeData(w: Writer): void {
-    w.bytes(this.salt);
+    const s = this.salt;
+    if (s instanceof Uint8Array && s.length !== 4) w.fail(ErrorCode.INVALID_LENGTH, 'salt', `${s.length} bytes; an MD5 salt is 4`);
+    w.bytes(s, 'salt');
   }
   static override read(r: Reader): AuthenticationMD5Password {
     expectAuthCode(r, AuthCode.MD5Password);
@@ -103,10 +105,10 @@ abstract class AuthenticationWithData extends Authentication {
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
-    this.data = toBytes(opts.data);
+    this.data = toBytes(opts.data, this, 'data');
   }
   override writeData(w: Writer): void {
-    w.bytes(this.data);
+    w.bytes(this.data, 'data');
   }
   override sizeHint(): number {
     return 9 + this.data.length;
@@ -149,7 +151,9 @@ export class AuthenticationSASL extends Authentication {
     this.mechanisms = opts.mechanisms;
   }
   override writeData(w: Writer): void {
-    for (const m of this.mechanisms) w.cstring(m);
+    const ms = this.mechanisms;
+    if (!Array.isArray(ms)) w.fail(ErrorCode.WRONG_TYPE, 'mechanisms', `${show(ms)} is not an array`);
+    for (const m of ms) w.listItem(m, 'mechanisms');
     w.u8(0);
   }
   static override read(r: Reader): AuthenticationSASL {
@@ -194,7 +198,7 @@ export class PasswordMessage extends PgMessage {
     this.password = opts.password;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.password);
+    w.cstring(this.password, 'password');
   }
   static read(r: Reader): PasswordMessage {
     return new PasswordMessage({ password: r.cstring('password') });
@@ -210,10 +214,10 @@ export class SASLInitialResponse extends PgMessage {
   constructor(opts: { mechanism: string; data?: Uint8Array | string | null }) {
     super();
     this.mechanism = opts.mechanism;
-    this.data = toBytes(opts.data ?? null);
+    this.data = toBytes(opts.data ?? null, this, 'data');
   }
   writePayload(w: Writer): void {
-    w.cstring(this.mechanism).lengthPrefixed(this.data);
+    w.cstring(this.mechanism, 'mechanism').lengthPrefixed(this.data, 'data');
   }
   static read(r: Reader): SASLInitialResponse {
     const mechanism = r.cstring('mechanism');
@@ -227,10 +231,10 @@ abstract class AuthData extends PgMessage {
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
-    this.data = toBytes(opts.data);
+    this.data = toBytes(opts.data, this, 'data');
   }
   writePayload(w: Writer): void {
-    w.bytes(this.data);
+    w.bytes(this.data, 'data');
   }
   override sizeHint(): number {
     return 5 + this.data.length;

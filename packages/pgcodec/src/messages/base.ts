@@ -3,8 +3,10 @@
  * header written in one place for all, and the decode entry point that runs
  * a class's `read` inside a bounded `Reader` and insists every byte is used.
  */
+import { EncodingError, ErrorCode } from '../errors.js';
 import { Reader } from '../wire/reader.js';
-import { Writer } from '../wire/writer.js';
+import { isWellFormed } from '../wire/text.js';
+import { Writer, show } from '../wire/writer.js';
 
 /** Who sends a message: the client (frontend), the server (backend), or either (COPY data). */
 export type Direction = 'frontend' | 'backend' | 'both';
@@ -32,14 +34,24 @@ export abstract class PgMessage {
     return 64;
   }
 
-  /** The complete wire bytes: type byte (if any), length, payload. */
+  /**
+   * The complete wire bytes: type byte (if any), length, payload. Throws
+   * `EncodingError`, before producing any byte, for a value the peer would
+   * read differently (see the Writer).
+   */
   toWire(): Uint8Array {
-    const w = new Writer(this.sizeHint());
+    let hint = 64;
+    try {
+      hint = this.sizeHint();
+    } catch {
+      // A hint over bad values: the writer reports them properly.
+    }
+    const w = new Writer(this.type, hint);
     const code = this.typeCode;
     if (code === null) w.beginUntyped();
     else w.begin(code.charCodeAt(0));
     const raw = rawPayloads.get(this);
-    if (raw !== undefined) w.bytes(raw);
+    if (raw !== undefined) w.bytes(raw, 'payload');
     else this.writePayload(w);
     return w.finish();
   }
@@ -83,12 +95,28 @@ export function defineMessage(
   });
 }
 
-/** Bytes from a string (UTF-8) or bytes as given; null stays null. */
-export function toBytes(v: Uint8Array | string): Uint8Array;
-export function toBytes(v: Uint8Array | string | null): Uint8Array | null;
-export function toBytes(v: Uint8Array | string | null): Uint8Array | null {
-  if (v === null) return null;
-  return typeof v === 'string' ? new TextEncoder().encode(v) : v;
+const encoder = new TextEncoder();
+
+/**
+ * Bytes from a string (UTF-8) or bytes as given, for a constructor; null
+ * stays null. Anything else, or a string without a UTF-8 form, is an
+ * EncodingError naming `owner`'s type and `field`.
+ */
+export function toBytes(v: Uint8Array | string, owner: PgMessage, field: string): Uint8Array;
+export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: string): Uint8Array | null;
+export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: string): Uint8Array | null {
+  if (v === null || v instanceof Uint8Array) return v;
+  if (typeof v !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not a string or Uint8Array`);
+  if (!isWellFormed(v)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
+  return encoder.encode(v);
+}
+
+/** `toBytes` over a list of values (null for SQL NULL), checking it is an array. */
+export function toByteList(v: readonly (Uint8Array | string | null)[], owner: PgMessage, field: string): (Uint8Array | null)[] {
+  if (!Array.isArray(v)) throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not an array`);
+  const out = new Array<Uint8Array | null>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = toBytes(v[i]!, owner, field);
+  return out;
 }
 
 /** A message with an empty payload (Sync, Flush, CopyDone, ParseComplete, ...). */

@@ -10,6 +10,7 @@
  *   'W' CopyBothResponse   (same layout)
  */
 import type { Reader } from '../wire/reader.js';
+import { ErrorCode } from '../errors.js';
 import type { Writer } from '../wire/writer.js';
 import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
@@ -20,13 +21,13 @@ export class CopyData extends PgMessage {
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
-    this.data = toBytes(opts.data);
+    this.data = toBytes(opts.data, this, 'data');
   }
   override sizeHint(): number {
     return 5 + this.data.length;
   }
   writePayload(w: Writer): void {
-    w.bytes(this.data);
+    w.bytes(this.data, 'data');
   }
   static read(r: Reader): CopyData {
     return new CopyData({ data: r.rest() });
@@ -46,7 +47,7 @@ export class CopyFail extends PgMessage {
     this.message = opts.message;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.message);
+    w.cstring(this.message, 'message');
   }
   static read(r: Reader): CopyFail {
     return new CopyFail({ message: r.cstring('error message') });
@@ -66,10 +67,13 @@ abstract class CopyResponse extends PgMessage {
     this.columnFormats = opts.columnFormats ?? [];
   }
   writePayload(w: Writer): void {
-    w.u8(this.format).int16Array(this.columnFormats);
+    const f = this.format;
+    if (f !== 0 && f !== 1) w.fail(ErrorCode.INVALID_VALUE, 'format', `overall format ${String(f)} is not 0 (text) or 1 (binary)`);
+    w.u8(f).formats(this.columnFormats, 'columnFormats');
   }
   protected static fields(r: Reader): { format: number; columnFormats: number[] } {
     const format = r.u8('overall format');
+    if (format !== 0 && format !== 1) r.fail(ErrorCode.INVALID_VALUE, `overall format ${format} is not 0 (text) or 1 (binary)`, r.pos - 1);
     return { format, columnFormats: readFormatCodes(r, 'column format code') };
   }
 }

@@ -5,8 +5,9 @@
  *
  *   'E' | 'N'  Int32 len | (Byte1 code, String value)* | Byte1 0
  */
+import { EncodingError, ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
-import type { Writer } from '../wire/writer.js';
+import { show, type Writer } from '../wire/writer.js';
 import { PgMessage, defineMessage } from './base.js';
 import { BackendCode } from './codes.js';
 
@@ -40,7 +41,8 @@ export interface NoticeField {
 
 export type NoticeFields = Record<string, string> | Iterable<NoticeField | readonly [string, string]>;
 
-function toFieldList(f: NoticeFields): NoticeField[] {
+function toFieldList(f: NoticeFields, type: string): NoticeField[] {
+  if (typeof f !== 'object' || f === null) throw new EncodingError(ErrorCode.WRONG_TYPE, type, 'fields', `${show(f)} is not an object or a list of fields`);
   if (!(Symbol.iterator in f)) return Object.entries(f).map(([code, value]) => ({ code, value }));
   return [...(f as Iterable<NoticeField | readonly [string, string]>)].map((x) =>
     Array.isArray(x) ? { code: x[0], value: x[1] } : (x as NoticeField),
@@ -53,7 +55,7 @@ abstract class NoticeBase extends PgMessage {
 
   constructor(opts: { fields: NoticeFields }) {
     super();
-    this.fields = toFieldList(opts.fields);
+    this.fields = toFieldList(opts.fields, this.type);
   }
 
   /** Value of the first field with this code letter. */
@@ -82,7 +84,14 @@ abstract class NoticeBase extends PgMessage {
   }
 
   writePayload(w: Writer): void {
-    for (const f of this.fields) w.u8(f.code.charCodeAt(0)).cstring(f.value);
+    for (const f of this.fields) {
+      const c = f?.code;
+      // One byte, not NUL (which ends the list): otherwise the peer reads other fields than these.
+      if (typeof c !== 'string' || c.length !== 1 || c === '\0' || c.charCodeAt(0) > 0xff) {
+        w.fail(ErrorCode.INVALID_VALUE, 'fields', `field code ${show(c)} is not a single non-NUL byte character`);
+      }
+      w.u8(c.charCodeAt(0)).cstring(f.value, 'fields');
+    }
     w.u8(0);
   }
 

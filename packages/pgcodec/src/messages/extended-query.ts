@@ -17,14 +17,21 @@
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
+import { PgMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 
-/** Reads an Int16 count and that many Int16 format codes. */
+/** Reads an Int16 format code: 0 (text) or 1 (binary), the only ones PostgreSQL knows. */
+export function readFormatCode(r: Reader, what: string): number {
+  const v = r.i16(what);
+  if (v !== 0 && v !== 1) r.fail(ErrorCode.INVALID_VALUE, `${what} ${v} is not 0 (text) or 1 (binary)`, r.pos - 2);
+  return v;
+}
+
+/** Reads an Int16 count and that many format codes. */
 export function readFormatCodes(r: Reader, what: string): number[] {
   const n = r.count16(2, `${what} count`);
   const codes = new Array<number>(n);
-  for (let i = 0; i < n; i++) codes[i] = r.i16(what);
+  for (let i = 0; i < n; i++) codes[i] = readFormatCode(r, what);
   return codes;
 }
 
@@ -34,11 +41,6 @@ export function readValues(r: Reader, what: string): (Uint8Array | null)[] {
   const values = new Array<Uint8Array | null>(n);
   for (let i = 0; i < n; i++) values[i] = r.lengthPrefixed(what);
   return values;
-}
-
-export function writeValues(w: Writer, values: readonly (Uint8Array | null)[]): void {
-  w.i16(values.length);
-  for (const v of values) w.lengthPrefixed(v);
 }
 
 export class Parse extends PgMessage {
@@ -58,8 +60,7 @@ export class Parse extends PgMessage {
     return 9 + this.statement.length * 3 + this.query.length * 3 + this.paramTypes.length * 4;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.statement).cstring(this.query).i16(this.paramTypes.length);
-    for (const t of this.paramTypes) w.i32(t);
+    w.cstring(this.statement, 'statement').cstring(this.query, 'query').oids(this.paramTypes, 'paramTypes');
   }
   static read(r: Reader): Parse {
     const statement = r.cstring('statement name');
@@ -95,7 +96,7 @@ export class Bind extends PgMessage {
     this.portal = opts.portal ?? '';
     this.statement = opts.statement ?? '';
     this.paramFormats = opts.paramFormats ?? [];
-    this.params = (opts.params ?? []).map((p) => toBytes(p));
+    this.params = toByteList(opts.params ?? [], this, 'params');
     this.resultFormats = opts.resultFormats ?? [];
   }
   /** The format of parameter i, applying the 0/1/N rule. */
@@ -109,9 +110,8 @@ export class Bind extends PgMessage {
     return n;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.portal).cstring(this.statement).int16Array(this.paramFormats);
-    writeValues(w, this.params);
-    w.int16Array(this.resultFormats);
+    w.cstring(this.portal, 'portal').cstring(this.statement, 'statement').formats(this.paramFormats, 'paramFormats');
+    w.values(this.params, 'params').formats(this.resultFormats, 'resultFormats');
   }
   static read(r: Reader): Bind {
     const portal = r.cstring('portal name');
@@ -143,7 +143,7 @@ abstract class TargetMessage extends PgMessage {
     this.name = opts.name ?? '';
   }
   writePayload(w: Writer): void {
-    w.u8(this.kind.charCodeAt(0)).cstring(this.name);
+    w.char(this.kind, 'SP', 'kind').cstring(this.name, 'name');
   }
 }
 
@@ -176,7 +176,7 @@ export class Execute extends PgMessage {
     this.maxRows = opts.maxRows ?? 0;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.portal).i32(this.maxRows);
+    w.cstring(this.portal, 'portal').i32(this.maxRows, 'maxRows');
   }
   static read(r: Reader): Execute {
     const portal = r.cstring('portal name');
@@ -193,8 +193,7 @@ export class ParameterDescription extends PgMessage {
     this.typeOids = opts.typeOids;
   }
   writePayload(w: Writer): void {
-    w.i16(this.typeOids.length);
-    for (const t of this.typeOids) w.i32(t);
+    w.oids(this.typeOids, 'typeOids');
   }
   static read(r: Reader): ParameterDescription {
     const n = r.count16(4, 'parameter count');

@@ -9,9 +9,9 @@
  */
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, defineMessage, toBytes } from './base.js';
+import { PgMessage, defineMessage, toByteList, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readFormatCodes, readValues, writeValues } from './extended-query.js';
+import { readFormatCode, readFormatCodes, readValues } from './extended-query.js';
 
 export class FunctionCall extends PgMessage {
   declare readonly type: 'FunctionCall';
@@ -29,19 +29,18 @@ export class FunctionCall extends PgMessage {
     super();
     this.functionOid = opts.functionOid;
     this.argFormats = opts.argFormats ?? [];
-    this.args = (opts.args ?? []).map((a) => toBytes(a));
+    this.args = toByteList(opts.args ?? [], this, 'args');
     this.resultFormat = opts.resultFormat ?? 0;
   }
   writePayload(w: Writer): void {
-    w.i32(this.functionOid).int16Array(this.argFormats);
-    writeValues(w, this.args);
-    w.i16(this.resultFormat);
+    w.u32(this.functionOid, 'functionOid').formats(this.argFormats, 'argFormats');
+    w.values(this.args, 'args').format(this.resultFormat, 'resultFormat');
   }
   static read(r: Reader): FunctionCall {
     const functionOid = r.u32('function OID');
     const argFormats = readFormatCodes(r, 'argument format code');
     const args = readValues(r, 'argument');
-    return new FunctionCall({ functionOid, argFormats, args, resultFormat: r.i16('result format code') });
+    return new FunctionCall({ functionOid, argFormats, args, resultFormat: readFormatCode(r, 'result format code') });
   }
 }
 defineMessage(FunctionCall, 'FunctionCall', FrontendCode.FunctionCall, 'frontend');
@@ -52,10 +51,10 @@ export class FunctionCallResponse extends PgMessage {
   readonly result: Uint8Array | null;
   constructor(opts: { result: Uint8Array | string | null }) {
     super();
-    this.result = toBytes(opts.result);
+    this.result = toBytes(opts.result, this, 'result');
   }
   writePayload(w: Writer): void {
-    w.lengthPrefixed(this.result);
+    w.lengthPrefixed(this.result, 'result');
   }
   static read(r: Reader): FunctionCallResponse {
     return new FunctionCallResponse({ result: r.lengthPrefixed('result') });

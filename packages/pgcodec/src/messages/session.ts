@@ -15,7 +15,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { PgMessage, bodyless, defineMessage, frozen } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readCancelKey } from './startup.js';
+import { readCancelKey, writeCancelKey } from './startup.js';
 
 export class BackendKeyData extends PgMessage {
   declare readonly type: 'BackendKeyData';
@@ -28,7 +28,8 @@ export class BackendKeyData extends PgMessage {
     this.secretKey = opts.secretKey;
   }
   writePayload(w: Writer): void {
-    w.i32(this.processId).bytes(this.secretKey);
+    w.i32(this.processId, 'processId');
+    writeCancelKey(w, this.secretKey);
   }
   static read(r: Reader): BackendKeyData {
     const processId = r.i32('process ID');
@@ -47,7 +48,7 @@ export class ParameterStatus extends PgMessage {
     this.value = opts.value;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.name).cstring(this.value);
+    w.cstring(this.name, 'name').cstring(this.value, 'value');
   }
   static read(r: Reader): ParameterStatus {
     const name = r.cstring('parameter name');
@@ -75,8 +76,11 @@ export class NegotiateProtocolVersion extends PgMessage {
     return this.newestMinorVersion & 0xffff;
   }
   writePayload(w: Writer): void {
-    w.i32(this.newestMinorVersion).i32(this.unrecognizedOptions.length);
-    for (const o of this.unrecognizedOptions) w.cstring(o);
+    const options = this.unrecognizedOptions;
+    w.i32(this.newestMinorVersion, 'newestMinorVersion');
+    if (!Array.isArray(options)) w.fail(ErrorCode.WRONG_TYPE, 'unrecognizedOptions', 'is not an array');
+    w.int32(options.length);
+    for (const o of options) w.cstring(o, 'unrecognizedOptions');
   }
   static read(r: Reader): NegotiateProtocolVersion {
     const newestMinorVersion = r.i32('newest minor version');
@@ -96,7 +100,7 @@ export class ReadyForQuery extends PgMessage {
     this.status = opts.status;
   }
   writePayload(w: Writer): void {
-    w.u8(this.status.charCodeAt(0));
+    w.char(this.status, 'ITE', 'status');
   }
   static read(r: Reader): ReadyForQuery {
     const b = r.u8('transaction status');
@@ -130,7 +134,7 @@ export class NotificationResponse extends PgMessage {
     this.payload = opts.payload ?? '';
   }
   writePayload(w: Writer): void {
-    w.i32(this.processId).cstring(this.channel).cstring(this.payload);
+    w.i32(this.processId, 'processId').cstring(this.channel, 'channel').cstring(this.payload, 'payload');
   }
   static read(r: Reader): NotificationResponse {
     const processId = r.i32('process ID');

@@ -13,9 +13,10 @@ import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { decodeText } from '../wire/text.js';
-import type { Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
+import { show, type Writer } from '../wire/writer.js';
+import { PgMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
+import { readFormatCode } from './extended-query.js';
 
 export class Query extends PgMessage {
   declare readonly type: 'Query';
@@ -28,7 +29,7 @@ export class Query extends PgMessage {
     return 6 + this.queryString.length * 3;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.queryString);
+    w.cstring(this.queryString, 'queryString');
   }
   static read(r: Reader): Query {
     return new Query({ queryString: r.cstring('query') });
@@ -81,9 +82,16 @@ export class RowDescription extends PgMessage {
     this.fields = opts.fields;
   }
   writePayload(w: Writer): void {
-    w.i16(this.fields.length);
+    w.count16(this.fields, 'fields');
     for (const f of this.fields) {
-      w.cstring(f.name).i32(f.tableOid).i16(f.columnAttrNum).i32(f.typeOid).i16(f.typeSize).i32(f.typeModifier).i16(f.formatCode);
+      if (typeof f !== 'object' || f === null) w.fail(ErrorCode.WRONG_TYPE, 'fields', `${show(f)} is not a FieldDescription`);
+      w.cstring(f.name, 'fields.name')
+        .u32(f.tableOid, 'fields.tableOid')
+        .i16(f.columnAttrNum, 'fields.columnAttrNum')
+        .u32(f.typeOid, 'fields.typeOid')
+        .i16(f.typeSize, 'fields.typeSize')
+        .i32(f.typeModifier, 'fields.typeModifier')
+        .format(f.formatCode, 'fields.formatCode');
     }
   }
   static read(r: Reader): RowDescription {
@@ -98,7 +106,7 @@ export class RowDescription extends PgMessage {
           typeOid: r.u32('type OID'),
           typeSize: r.i16('type size'),
           typeModifier: r.i32('type modifier'),
-          formatCode: r.i16('format code'),
+          formatCode: readFormatCode(r, 'format code'),
         }),
       );
     }
@@ -142,7 +150,7 @@ export class DataRow extends PgMessage {
       this.cache = null;
       return;
     }
-    const cols = opts.columns.map((c) => toBytes(c));
+    const cols = toByteList(opts.columns, this, 'columns');
     this.src = null;
     this.col0 = 0;
     this.n = cols.length;
@@ -215,8 +223,8 @@ export class DataRow extends PgMessage {
   }
 
   writePayload(w: Writer): void {
-    w.i16(this.n);
-    for (let i = 0; i < this.n; i++) w.lengthPrefixed(this.bytes(i));
+    w.size16(this.n, 'columns');
+    for (let i = 0; i < this.n; i++) w.lengthPrefixed(this.bytes(i), 'columns');
   }
 
   static read(r: Reader): DataRow {
@@ -252,7 +260,7 @@ export class CommandComplete extends PgMessage {
     this.tag = opts.tag;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.tag);
+    w.cstring(this.tag, 'tag');
   }
   static read(r: Reader): CommandComplete {
     return new CommandComplete({ tag: r.cstring('command tag') });

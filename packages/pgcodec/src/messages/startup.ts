@@ -9,10 +9,10 @@
  *   SSLResponse      Byte1 'S' | 'N'            (no length)
  *   GSSResponse      Byte1 'G' | 'N'            (no length)
  */
-import { ErrorCode } from '../errors.js';
-import { MAX_CANCEL_KEY_LENGTH, StartupRequestCode } from '../constants.js';
+import { EncodingError, ErrorCode } from '../errors.js';
+import { MAX_CANCEL_KEY_LENGTH, MIN_CANCEL_KEY_LENGTH, StartupRequestCode } from '../constants.js';
 import type { Reader } from '../wire/reader.js';
-import type { Writer } from '../wire/writer.js';
+import { show, type Writer } from '../wire/writer.js';
 import { PgMessage, defineMessage, frozen } from './base.js';
 
 export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
@@ -28,6 +28,7 @@ export class StartupMessage extends PgMessage {
     super();
     this.protocolVersion = opts.protocolVersion ?? StartupRequestCode.PROTOCOL_3_0;
     const p = opts.params ?? {};
+    if (typeof p !== 'object') throw new EncodingError(ErrorCode.WRONG_TYPE, 'StartupMessage', 'params', `${show(p)} is not an object or a list of pairs`);
     this.entries = Symbol.iterator in p ? [...(p as Iterable<readonly [string, string]>)] : Object.entries(p);
   }
 
@@ -47,8 +48,17 @@ export class StartupMessage extends PgMessage {
   }
 
   writePayload(w: Writer): void {
-    w.i32(this.protocolVersion);
-    for (const [k, v] of this.entries) w.cstring(k).cstring(v);
+    const v = this.protocolVersion;
+    // The server reads any other major as a request code (or refuses it).
+    if (typeof v !== 'number' || v >>> 0 !== v || v >>> 16 !== 3) {
+      w.fail(ErrorCode.INVALID_VALUE, 'protocolVersion', `${show(v)} is not a protocol 3 version ((3 << 16) | minor)`);
+    }
+    w.int32(v);
+    for (const e of this.entries) {
+      if (!Array.isArray(e) || e.length !== 2) w.fail(ErrorCode.WRONG_TYPE, 'params', `${show(e)} is not a [name, value] pair`);
+      // A NUL in a name or value would smuggle in another parameter (options, replication...).
+      w.listItem(e[0], 'params').cstring(e[1], 'params');
+    }
     w.u8(0);
   }
 
@@ -78,7 +88,7 @@ function requestPacket<N extends string>(type: N, code: number, docName: string)
   const cls = class extends PgMessage {
     declare readonly type: N;
     writePayload(w: Writer): void {
-      w.i32(code);
+      w.int32(code);
     }
     static read(r: Reader): PgMessage & { readonly type: N } {
       expectCode(r, code, docName);
@@ -99,10 +109,19 @@ export type GSSEncRequest = InstanceType<typeof GSSEncRequest>;
 /** Checks a cancel key's length against protocol 3.2's bounds (4 bytes in 3.0, at most 256 in 3.2). */
 export function readCancelKey(r: Reader): Uint8Array {
   const n = r.remaining;
-  if (n < 4 || n > MAX_CANCEL_KEY_LENGTH) {
-    r.fail(ErrorCode.INVALID_VALUE, `secret key of ${n} bytes is outside 4..${MAX_CANCEL_KEY_LENGTH}`);
+  if (n < MIN_CANCEL_KEY_LENGTH || n > MAX_CANCEL_KEY_LENGTH) {
+    r.fail(ErrorCode.INVALID_VALUE, `secret key of ${n} bytes is outside ${MIN_CANCEL_KEY_LENGTH}..${MAX_CANCEL_KEY_LENGTH}`);
   }
   return r.rest();
+}
+
+/** Writes a cancel key, refusing lengths outside 4..256 (the peer would misread the packet or refuse it). */
+export function writeCancelKey(w: Writer, key: Uint8Array): void {
+  const n = key instanceof Uint8Array ? key.length : -1;
+  if (n >= 0 && (n < MIN_CANCEL_KEY_LENGTH || n > MAX_CANCEL_KEY_LENGTH)) {
+    w.fail(ErrorCode.INVALID_LENGTH, 'secretKey', `${n} bytes is outside ${MIN_CANCEL_KEY_LENGTH}..${MAX_CANCEL_KEY_LENGTH}`);
+  }
+  w.bytes(key, 'secretKey');
 }
 
 export class CancelRequest extends PgMessage {
@@ -118,7 +137,8 @@ export class CancelRequest extends PgMessage {
   }
 
   writePayload(w: Writer): void {
-    w.i32(StartupRequestCode.CANCEL_REQUEST).i32(this.processId).bytes(this.secretKey);
+    w.int32(StartupRequestCode.CANCEL_REQUEST).i32(this.processId, 'processId');
+    writeCancelKey(w, this.secretKey);
   }
 
   static read(r: Reader): CancelRequest {
@@ -141,11 +161,18 @@ abstract class NegotiationResponse extends PgMessage {
   }
 
   writePayload(w: Writer): void {
-    w.u8(this.accepted ? this.yes : 0x4e);
+    w.u8(this.answer());
   }
 
   override toWire(): Uint8Array {
-    return Uint8Array.of(this.accepted ? this.yes : 0x4e);
+    return Uint8Array.of(this.answer());
+  }
+
+  private answer(): number {
+    if (typeof this.accepted !== 'boolean') {
+      throw new EncodingError(ErrorCode.WRONG_TYPE, this.type, 'accepted', `${show(this.accepted)} is not a boolean`);
+    }
+    return this.accepted ? this.yes : 0x4e;
   }
 }
 

@@ -41,6 +41,16 @@ export function decodeText(buf: Uint8Array, start: number, end: number): Decoded
   }
 }
 
+type WellFormed = (this: string) => boolean;
+const nativeWellFormed = (String.prototype as { isWellFormed?: WellFormed }).isWellFormed;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True unless `s` holds a lone surrogate (which UTF-8 cannot carry: TextEncoder writes U+FFFD instead). */
+export function isWellFormed(s: string): boolean {
+  return nativeWellFormed !== undefined ? nativeWellFormed.call(s) : !LONE_SURROGATE.test(s);
+}
+
 /** Decodes UTF-8 without the exactness report (values handed to users). */
 export function utf8(view: Uint8Array): string {
   return lenientDecoder.decode(view);

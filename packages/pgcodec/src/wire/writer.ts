@@ -1,29 +1,71 @@
 /**
- * A growable byte writer. Messages write their header here in one place:
+ * A growable byte writer that refuses what the peer would read differently.
+ * Messages write their header here in one place:
  *
  *   Byte1  type        (absent for startup packets)
  *   Int32  length      counts itself and the payload, back-filled by `finish`
  *   ...    payload
+ *
+ * Every field goes through a method that checks it fits its wire form — a
+ * string without NUL and with a UTF-8 form, an integer inside its Int16 /
+ * Int32 / UInt32, a count inside its Int16 — and throws `EncodingError`
+ * naming the message and the field otherwise. Nothing is returned until
+ * `finish`, which checks the length against PostgreSQL's limits, so a
+ * refused message never yields a byte.
  */
-import { encodeTextInto } from './text.js';
+import { MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
+import { EncodingError, ErrorCode } from '../errors.js';
+import { encodeTextInto, isWellFormed } from './text.js';
+
+const utf8Encoder = new TextEncoder();
+
+/** Largest Int16 count PostgreSQL reads: pq_getmsgint(msg, 2) and libpq's pqGetInt(.., 2) are unsigned. */
+export const MAX_INT16_COUNT = 0xffff;
 
 export class Writer {
   buf: Uint8Array;
   pos = 0;
   private lengthAt = -1;
+  /** Largest value the length field may take: PQ_LARGE_MESSAGE_LIMIT, or MAX_STARTUP_PACKET_LENGTH. */
+  private maxLength = PQ_LARGE_MESSAGE_LIMIT;
 
-  constructor(capacity = 64) {
-    this.buf = new Uint8Array(capacity);
+  /**
+   * @param messageType the message's name, for errors
+   * @param capacity initial size; a hint that is not a sane size is ignored
+   */
+  constructor(
+    readonly messageType: string,
+    capacity = 64,
+  ) {
+    this.buf = new Uint8Array(capacity >= 16 && capacity <= PQ_LARGE_MESSAGE_LIMIT + 1 ? capacity : 64);
   }
 
-  private grow(n: number): void {
+  /** Throws the EncodingError for `field`. */
+  fail(code: string, field: string, message: string): never {
+    throw new EncodingError(code, this.messageType, field, message);
+  }
+
+  /**
+   * Makes room for `n` more bytes. The buffer never grows past the longest
+   * message allowed; `exact` writes that would pass it are refused before
+   * anything is allocated. Estimates (a string's 3 bytes per unit) get what
+   * room there is, and `cstring` checks what it actually wrote.
+   */
+  private grow(n: number, exact = true): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < need) cap *= 2;
-    const next = new Uint8Array(cap);
+    const cap = this.lengthAt + this.maxLength;
+    if (need > cap && exact) this.tooLong();
+    const size = Math.min(Math.max(this.buf.length * 2, need), cap);
+    if (size <= this.buf.length) return;
+    const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+  }
+
+  private tooLong(): never {
+    const what = this.maxLength === PQ_LARGE_MESSAGE_LIMIT ? 'PQ_LARGE_MESSAGE_LIMIT' : 'MAX_STARTUP_PACKET_LENGTH';
+    return this.fail(ErrorCode.LENGTH_TOO_LARGE, 'length', `the message would be longer than ${this.maxLength} bytes (${what})`);
   }
 
   /** Starts a typed message: type byte and a length placeholder. */
@@ -37,6 +79,7 @@ export class Writer {
 
   /** Starts an untyped startup packet: just the length placeholder. */
   beginUntyped(): this {
+    this.maxLength = MAX_STARTUP_PACKET_LENGTH;
     this.grow(4);
     this.lengthAt = this.pos;
     this.pos += 4;
@@ -46,6 +89,10 @@ export class Writer {
   /** Back-fills the length and returns the finished bytes. */
   finish(): Uint8Array {
     const len = this.pos - this.lengthAt;
+    if (len > this.maxLength) this.fail(ErrorCode.LENGTH_TOO_LARGE, 'length', `message length ${len} exceeds ${this.maxLength}`);
+    if (this.maxLength === MAX_STARTUP_PACKET_LENGTH && len < MIN_STARTUP_PACKET_LENGTH) {
+      this.fail(ErrorCode.LENGTH_TOO_SMALL, 'length', `startup packet length ${len} is below ${MIN_STARTUP_PACKET_LENGTH}`);
+    }
     const b = this.buf;
     const p = this.lengthAt;
     b[p] = len >>> 24;
@@ -55,13 +102,59 @@ export class Writer {
     return this.pos === b.length ? b : b.slice(0, this.pos);
   }
 
+  /** A byte the message itself supplies (a terminator, a code): not checked. */
   u8(v: number): this {
     this.grow(1);
     this.buf[this.pos++] = v;
     return this;
   }
 
-  i16(v: number): this {
+  /** Byte1 / Int8 field: an integer 0..255. */
+  byte(v: number, field: string): this {
+    if (typeof v !== 'number' || (v & 0xff) !== v) this.fail(ErrorCode.OUT_OF_RANGE, field, `${show(v)} is not an integer from 0 to 255`);
+    return this.u8(v);
+  }
+
+  /** Byte1 field holding one character from `allowed` (a transaction status, a Describe kind). */
+  char(c: string, allowed: string, field: string): this {
+    if (typeof c !== 'string' || c.length !== 1 || !allowed.includes(c)) {
+      this.fail(ErrorCode.INVALID_VALUE, field, `${show(c)} is not one of ${[...allowed].map((x) => `'${x}'`).join(', ')}`);
+    }
+    return this.u8(c.charCodeAt(0));
+  }
+
+  /** Int16 field, signed (attribute number, type size): -32768..32767. */
+  i16(v: number, field: string): this {
+    if (typeof v !== 'number' || (v << 16) >> 16 !== v) this.fail(ErrorCode.OUT_OF_RANGE, field, `${show(v)} is not an integer from -32768 to 32767 (Int16)`);
+    return this.int16(v);
+  }
+
+  /** The Int16 count of list `v`; checks `v` is an array. */
+  count16(v: readonly unknown[], field: string): this {
+    if (!Array.isArray(v)) this.fail(ErrorCode.WRONG_TYPE, field, `${show(v)} is not an array`);
+    return this.size16(v.length, field);
+  }
+
+  /** An Int16 count of `n` items: 0..65535, as PostgreSQL reads it (unsigned). */
+  size16(n: number, field: string): this {
+    if (n > MAX_INT16_COUNT) this.fail(ErrorCode.TOO_MANY, field, `${n} items do not fit the Int16 count (at most ${MAX_INT16_COUNT})`);
+    return this.int16(n);
+  }
+
+  /** A format code: 0 (text) or 1 (binary), as Int16. */
+  format(v: number, field: string): this {
+    if (v !== 0 && v !== 1) this.fail(ErrorCode.INVALID_VALUE, field, `format code ${show(v)} is not 0 (text) or 1 (binary)`);
+    return this.int16(v);
+  }
+
+  /** Int16 count then each format code (0 or 1). */
+  formats(v: readonly number[], field: string): this {
+    this.count16(v, field);
+    for (let i = 0; i < v.length; i++) this.format(v[i]!, field);
+    return this;
+  }
+
+  private int16(v: number): this {
     this.grow(2);
     const b = this.buf;
     b[this.pos++] = v >>> 8;
@@ -69,7 +162,20 @@ export class Writer {
     return this;
   }
 
-  i32(v: number): this {
+  /** Int32 field, signed: -2^31..2^31-1. */
+  i32(v: number, field: string): this {
+    if (typeof v !== 'number' || (v | 0) !== v) this.fail(ErrorCode.OUT_OF_RANGE, field, `${show(v)} is not an integer from -2147483648 to 2147483647 (Int32)`);
+    return this.int32(v);
+  }
+
+  /** Int32 field holding an unsigned value (an OID, a protocol code): 0..2^32-1. */
+  u32(v: number, field: string): this {
+    if (typeof v !== 'number' || v >>> 0 !== v) this.fail(ErrorCode.OUT_OF_RANGE, field, `${show(v)} is not an integer from 0 to 4294967295 (an OID)`);
+    return this.int32(v);
+  }
+
+  /** An Int32 the message itself supplies (a request code, a length it computed): not checked. */
+  int32(v: number): this {
     this.grow(4);
     const b = this.buf;
     b[this.pos++] = v >>> 24;
@@ -79,31 +185,73 @@ export class Writer {
     return this;
   }
 
-  bytes(v: Uint8Array): this {
+  /** Byten field: the bytes as given. */
+  bytes(v: Uint8Array, field: string): this {
+    if (!(v instanceof Uint8Array)) this.fail(ErrorCode.WRONG_TYPE, field, `${show(v)} is not a Uint8Array`);
     this.grow(v.length);
     this.buf.set(v, this.pos);
     this.pos += v.length;
     return this;
   }
 
-  /** A UTF-8 string followed by NUL. */
-  cstring(s: string): this {
-    this.grow(s.length * 3 + 1);
-    this.pos += encodeTextInto(s, this.buf, this.pos);
-    this.buf[this.pos++] = 0;
+  /** String field: UTF-8 then NUL. Refuses a NUL inside (the peer would end the string there) and lone surrogates. */
+  cstring(s: string, field: string): this {
+    if (typeof s !== 'string') this.fail(ErrorCode.WRONG_TYPE, field, `${show(s)} is not a string`);
+    if (s.includes('\0')) this.fail(ErrorCode.NUL_IN_STRING, field, `contains a NUL at index ${s.indexOf('\0')}; the peer would read the string as ending there`);
+    if (!isWellFormed(s)) this.fail(ErrorCode.INVALID_TEXT, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
+    const room = s.length * 3 + 1;
+    this.grow(room, false);
+    if (this.buf.length - this.pos >= room) {
+      this.pos += encodeTextInto(s, this.buf, this.pos);
+    } else {
+      // Near the length limit: write the exact bytes, or refuse.
+      const b = utf8Encoder.encode(s);
+      this.grow(b.length + 1);
+      this.buf.set(b, this.pos);
+      this.pos += b.length;
+    }
+    this.u8(0);
     return this;
+  }
+
+  /**
+   * A String in a list that an empty string ends (startup parameter names,
+   * SASL mechanisms): it must not be empty, or the peer would end the list there.
+   */
+  listItem(s: string, field: string): this {
+    if (s === '') this.fail(ErrorCode.INVALID_VALUE, field, 'is empty; an empty name ends the list on the wire');
+    return this.cstring(s, field);
   }
 
   /** Int32 length then bytes; null is written as length -1. */
-  lengthPrefixed(v: Uint8Array | null): this {
-    if (v === null) return this.i32(-1);
-    return this.i32(v.length).bytes(v);
+  lengthPrefixed(v: Uint8Array | null, field: string): this {
+    if (v === null) return this.int32(-1);
+    if (!(v instanceof Uint8Array)) this.fail(ErrorCode.WRONG_TYPE, field, `${show(v)} is not a Uint8Array or null`);
+    return this.int32(v.length).bytes(v, field);
   }
 
-  /** Int16 count then each code as Int16. */
-  int16Array(v: readonly number[]): this {
-    this.i16(v.length);
-    for (const x of v) this.i16(x);
+  /** Int16 count then each value as Int32 length and bytes (NULL as -1). */
+  values(v: readonly (Uint8Array | null)[], field: string): this {
+    this.count16(v, field);
+    for (let i = 0; i < v.length; i++) this.lengthPrefixed(v[i]!, field);
     return this;
   }
+
+  /** Int16 count then each OID as Int32 (unsigned). */
+  oids(v: readonly number[], field: string): this {
+    this.count16(v, field);
+    for (let i = 0; i < v.length; i++) this.u32(v[i]!, field);
+    return this;
+  }
+}
+
+/** A value as it appears in an error message, cut short. */
+export function show(v: unknown): string {
+  let s: string;
+  if (typeof v === 'string') s = JSON.stringify(v);
+  else if (v instanceof Uint8Array) s = `Uint8Array(${v.length})`;
+  else if (typeof v === 'bigint') s = `${v}n`;
+  else if (typeof v === 'object' && v !== null) s = Object.prototype.toString.call(v);
+  else s = String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

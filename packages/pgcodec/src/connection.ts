@@ -14,6 +14,7 @@
  */
 import { ConnectionPhase } from './constants.js';
 import { ProtocolError, type StateMachineError } from './errors.js';
+import { checkBoolean, checkOneOf } from './options.js';
 import type { PgMessage } from './messages/base.js';
 import type { BackendMessage, FrontendMessage } from './messages/index.js';
 import { BackendMessageDecoder } from './decoder/backend-decoder.js';
@@ -52,6 +53,10 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   private readonly violationCallback: ((e: StateMachineError) => void) | undefined;
 
   constructor(opts: ConnectionOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('connection options must be an object');
+    checkBoolean('strict', opts.strict);
+    checkOneOf('initialPhase', opts.initialPhase, Object.values(ConnectionPhase));
+    if (opts.onViolation !== undefined && typeof opts.onViolation !== 'function') throw new TypeError('onViolation must be a function');
     this.strict = opts.strict ?? true;
     this.violationCallback = opts.onViolation;
   }
@@ -81,6 +86,14 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   /** Requests sent and not yet fully answered, oldest first (Describe as DescribeS/DescribeP). */
   get pendingRequests(): readonly string[] {
     return this.machine.pendingRequests;
+  }
+
+  /**
+   * Bytes received but not yet decoded. A server should see 0 here before it
+   * answers an SSLRequest with 'S' (anything buffered came in the clear).
+   */
+  get buffered(): number {
+    return this.decoder.buffered;
   }
 
   /** The protocol error that failed this connection, if any. */

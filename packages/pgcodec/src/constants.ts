@@ -57,6 +57,30 @@ export function protocolVersion(major: number, minor: number): number {
 
 /** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (MaxAllocSize - 1): the largest message it accepts. */
 export const PQ_LARGE_MESSAGE_LIMIT = 0x3ffffffe;
+/**
+ * PostgreSQL's PQ_SMALL_MESSAGE_LIMIT (libpq.h): what postgres.c's
+ * SocketBackend allows Close, Describe, Execute, Flush, Sync, Terminate,
+ * CopyDone and CopyFail.
+ */
+export const PQ_SMALL_MESSAGE_LIMIT = 10000;
+/** PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH (auth.c): a PasswordMessage or GSS/SSPI token. */
+export const PG_MAX_AUTH_TOKEN_LENGTH = 65535;
+/** PostgreSQL's PG_MAX_SASL_MESSAGE_LENGTH (auth-sasl.c): SASLInitialResponse and SASLResponse. */
+export const PG_MAX_SASL_MESSAGE_LENGTH = 1024;
+/**
+ * libpq's limit for a backend message outside VALID_LONG_MESSAGE_TYPE
+ * (fe-protocol3.c, pqParseInput3: "msgLength > 30000" is sync loss unless
+ * the type is RowDescription, DataRow, CopyData, FunctionCallResponse,
+ * ErrorResponse, NoticeResponse or NotificationResponse). fe-connect.c's
+ * MAX_ERRLEN, for an ErrorResponse during authentication, is the same 30000.
+ */
+export const LIBPQ_SHORT_MESSAGE_LIMIT = 30000;
+/**
+ * libpq's limit for an Authentication request or NegotiateProtocolVersion
+ * during startup (fe-connect.c: "Authentication requests can't be very
+ * large"; a length over 2000 is refused).
+ */
+export const LIBPQ_AUTH_REQUEST_LIMIT = 2000;
 /** Startup packets (length field included) must be at least this long: length + request code. */
 export const MIN_STARTUP_PACKET_LENGTH = 8;
 /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */

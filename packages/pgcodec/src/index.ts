@@ -8,6 +8,7 @@ export * from './messages/index.js';
 export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/frontend-decoder.js';
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
 export type { DecoderOptions } from './decoder/message-decoder.js';
+export { DEFAULT_LIMITS, type MessageLimits } from './decoder/limits.js';
 export { Frame } from './decoder/frame.js';
 export { FrameBatch } from './decoder/frame-batch.js';
 export { RowBatch } from './decoder/row-batch.js';

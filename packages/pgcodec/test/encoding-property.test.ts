@@ -201,10 +201,12 @@ function plain(x: unknown): unknown {
 
 /** Decodes `wire` with the decoder for case `c`, insisting on one message and every byte used. */
 function decodeOne(c: Case, wire: Uint8Array): pg.PgMessage {
+  // The wire format's limits only: PostgreSQL's per-type limits are a server's policy, not the encoding.
+  const limits = { smallMessage: 2 ** 31 - 1, authToken: 2 ** 31 - 1, saslMessage: 2 ** 31 - 1, shortMessage: 2 ** 31 - 1, authRequest: 2 ** 31 - 1 };
   const d =
     c.side === 'frontend'
-      ? new pg.FrontendMessageDecoder({ phase: c.phase, gssAuthentication: c.gss })
-      : new pg.BackendMessageDecoder({ phase: c.phase });
+      ? new pg.FrontendMessageDecoder({ phase: c.phase, gssAuthentication: c.gss, limits })
+      : new pg.BackendMessageDecoder({ phase: c.phase, limits });
   d.feed(wire);
   const m = d.read();
   expect(m).not.toBeNull();

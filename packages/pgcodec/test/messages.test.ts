@@ -49,6 +49,7 @@ describe.each(fixtures)('$name', (f) => {
 
   it('decodes three in a row from one chunk', () => {
     if (f.wire.length === 1) return; // single-byte answers come one at a time
+    if (f.message.type === 'SSLRequest' || f.message.type === 'GSSEncRequest') return; // nothing may follow before the answer
     const three = new Uint8Array(f.wire.length * 3);
     for (let i = 0; i < 3; i++) three.set(f.wire, i * f.wire.length);
     expect(decodeAll(f, [three])).toHaveLength(3);
@@ -115,7 +116,7 @@ describe('message API', () => {
     expect(v.buffer.byteLength).toBeGreaterThan(3);
     expect(row.columns.map((c) => (c === null ? null : new TextDecoder().decode(c)))).toEqual(['abc', null, 'ünï', '']);
     expect(row.columns).toBe(row.columns);
-    expect(row.bytes(99)).toBeNull();
+    expect(() => row.bytes(99)).toThrow(RangeError);
   });
 
   it('DataRow built from values answers the same accessors', () => {

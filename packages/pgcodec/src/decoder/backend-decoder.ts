@@ -5,8 +5,14 @@
  * one unframed byte ('S'/'N' or 'G'/'N'); an 'E' there is a standard
  * ErrorResponse (a server that does not understand the request). All other
  * frames are standard, and runs of DataRows can be taken as row batches.
+ *
+ * After an 'S' or 'G' everything comes through TLS or GSSAPI: bytes that
+ * arrived in the clear with the answer are an ERR_UNENCRYPTED_DATA error
+ * (libpq: "received unencrypted data after SSL response"), raised at the
+ * pull after the answer. After an 'N' the conversation goes on in the clear.
  */
 import { ConnectionPhase } from '../constants.js';
+import { ErrorCode, FramingError } from '../errors.js';
 import type { MessageClass } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
 import type { BackendMessage } from '../messages/index.js';
@@ -19,7 +25,7 @@ export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implem
   protected readonly dataRows = true;
 
   constructor(opts: DecoderOptions = {}) {
-    super(opts, ConnectionPhase.STARTUP);
+    super(opts, ConnectionPhase.STARTUP, 'backend');
   }
 
   protected pick(type: number): MessageClass | undefined {
@@ -33,7 +39,16 @@ export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implem
       if (sb.length < 1) return null;
       if (sb.buf[sb.start] !== BackendCode.ErrorResponse) {
         const cls: MessageClass<SSLResponse | GSSResponse> = phase === ConnectionPhase.SSL_NEGOTIATION ? SSLResponse : GSSResponse;
-        return this.readDirect(cls, sb.start, sb.start + 1, cls.prototype.type, 1);
+        const answer = this.readDirect(cls, sb.start, sb.start + 1, cls.prototype.type, 1);
+        if (answer.accepted && sb.length > 0) {
+          this.defer(
+            new FramingError(ErrorCode.UNENCRYPTED_DATA, `received unencrypted data after ${answer.type} '${String.fromCharCode(answer.toWire()[0]!)}': ${sb.length} bytes in the clear where the encrypted channel must begin`, {
+              messageType: answer.type,
+              offset: sb.offset,
+            }),
+          );
+        }
+        return answer;
       }
     }
     return this.nextStandard();

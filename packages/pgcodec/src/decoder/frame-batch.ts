@@ -5,6 +5,7 @@
  */
 import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, type ScanView } from '../engine/scan-view.js';
+import { checkIndex } from '../options.js';
 import type { PgMessage } from '../messages/base.js';
 import type { FrameSource } from './frame.js';
 
@@ -20,16 +21,21 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
     private readonly source: FrameSource<M>,
   ) {}
 
-  /** Type byte of frame i. */
+  /** Type byte of frame i (a RangeError if there is no frame i, as for every index here). */
   type(i: number): number {
-    fresh(this.v, 'FrameBatch');
-    return this.v.frames[(this.first + i) * FRAME_INTS]!;
+    return this.v.frames[this.at(i)]!;
   }
 
   /** Payload length of frame i. */
   length(i: number): number {
+    return this.v.frames[this.at(i) + 2]!;
+  }
+
+  /** Frame-table index of frame i, after checking the batch is still valid and frame i exists. */
+  private at(i: number): number {
     fresh(this.v, 'FrameBatch');
-    return this.v.frames[(this.first + i) * FRAME_INTS + 2]!;
+    checkIndex('FrameBatch frame', i, this.count);
+    return (this.first + i) * FRAME_INTS;
   }
 
   /** Payload of frame i (a view). */
@@ -53,16 +59,13 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
 
   /** Frame i decoded into its message class. */
   decode(i: number): M {
-    fresh(this.v, 'FrameBatch');
-    const at = (this.first + i) * FRAME_INTS;
+    const at = this.at(i);
     const f = this.v.frames;
     return this.source.decodeFrame(this.v, this.first + i, this.offset + (f[at + 1]! - f[this.first * FRAME_INTS + 1]!));
   }
 
   private range(i: number, header: number): Uint8Array {
-    fresh(this.v, 'FrameBatch');
-    if (i < 0 || i >= this.count) throw new RangeError(`no frame ${i} in a batch of ${this.count}`);
-    const at = (this.first + i) * FRAME_INTS;
+    const at = this.at(i);
     const start = this.v.frames[at + 1]!;
     return this.v.buf.subarray(start - header, start + this.v.frames[at + 2]!);
   }

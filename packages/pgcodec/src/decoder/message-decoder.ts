@@ -15,16 +15,24 @@
  * refuses further use — what came before it was delivered, and the error
  * carries the stream offset.
  *
- * Ownership: messages own their data, except DataRows, which view the
- * buffer like frames and row batches do: valid until the next `feed` (then
- * their accessors throw StaleViewError), unless `{ owned: true }`.
+ * Limits: every frame's length is checked against the limit for its type
+ * in the current phase (see limits.ts) from its 5-byte header, before the
+ * body is awaited.
+ *
+ * Ownership: messages from `read()` and iteration own their data, DataRows
+ * included (the rows of one scan share one copy of its bytes). Frames, row
+ * batches, and DataRows read with `{ views: true }` view the buffer: valid
+ * until the next `feed` (then their accessors throw StaleViewError), unless
+ * `{ owned: true }`.
  */
 import { ConnectionPhase, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
+import { checkBoolean, checkInteger, checkOneOf } from '../options.js';
+import { MAX_LIMIT, MIN_LIMIT, backendLimits, frontendLimits, resolveLimits, tableFor, type LimitTable, type LimitTables, type MessageLimits } from './limits.js';
 import { DecodingError, ErrorCode, FramingError, PgcodecError, ProtocolError } from '../errors.js';
 import { Detail, FRAME_INTS, Status, type Engine, type ScanResult } from '../engine/engine.js';
 import { createEngine, type EngineName } from '../engine/select.js';
 import { JsEngine } from '../engine/js-engine.js';
-import { ScanView, fresh, ownedSource } from '../engine/scan-view.js';
+import { ScanView, fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { readFrame, type MessageClass, type PgMessage } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
 import { DataRow, RowDescription } from '../messages/simple-query.js';
@@ -37,14 +45,31 @@ import { StreamBuffer } from './stream-buffer.js';
 export interface DecoderOptions {
   /** Phase to start in (default STARTUP). */
   phase?: ConnectionPhase;
-  /** Largest accepted length field of a standard message (default PQ_LARGE_MESSAGE_LIMIT, 0x3FFFFFFE). */
+  /** Largest accepted length field of a standard message (default PQ_LARGE_MESSAGE_LIMIT, 0x3FFFFFFE; an integer from 4 to 2^31 - 1). */
   maxMessageSize?: number;
+  /** Per phase and type limits, PostgreSQL's and libpq's by default (see MessageLimits); each capped by maxMessageSize. */
+  limits?: Partial<MessageLimits>;
   /** 'wasm' (default where WebAssembly runs) or 'js'; the PGCODEC_ENGINE environment variable overrides. */
   engine?: EngineName;
   /** Bytes of WebAssembly memory the decoder scans in place (64 KiB to 256 MiB, default 256 KiB); frames larger go to the TypeScript engine; memory per decoder ≈ 6.45 × windowSize. */
   windowSize?: number;
-  /** Give DataRows, frames and row batches copies that stay valid across feeds. */
+  /** Give frames and row batches copies that stay valid across feeds (DataRows from read() always own theirs unless `views`). */
   owned?: boolean;
+  /** DataRows from read() and iteration view the buffer (valid until the next feed) instead of owning a copy: the fast path. */
+  views?: boolean;
+}
+
+const PHASES = Object.values(ConnectionPhase);
+
+/** Throws TypeError / RangeError for options outside their documented types and ranges. */
+function checkOptions(opts: DecoderOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError('decoder options must be an object');
+  checkOneOf('phase', opts.phase, PHASES);
+  if (opts.maxMessageSize !== undefined) checkInteger('maxMessageSize', opts.maxMessageSize, MIN_LIMIT, MAX_LIMIT);
+  checkOneOf('engine', opts.engine, ['wasm', 'js']);
+  if (opts.windowSize !== undefined && typeof opts.windowSize !== 'number') throw new TypeError(`windowSize must be a number, got ${typeof opts.windowSize}`);
+  checkBoolean('owned', opts.owned);
+  checkBoolean('views', opts.views);
 }
 
 /** Printable form of a type byte for error messages. */
@@ -59,9 +84,17 @@ function standardFraming(phase: ConnectionPhase, frontend: boolean): boolean {
 }
 
 export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M> {
-  /** Decides the framing of the next message; set it as the connection moves on. */
-  phase: ConnectionPhase;
+  private currentPhase: ConnectionPhase;
   readonly maxMessageSize: number;
+  /** The limits in force (defaults with the `limits` option applied). */
+  readonly limits: Readonly<MessageLimits>;
+  private readonly limitTables: LimitTables;
+  /** The current phase's limit per type byte. */
+  private limit: LimitTable;
+  /** DataRows from read() view the buffer rather than own a copy. */
+  readonly views: boolean;
+  /** An error found ahead of the pull that must raise it (bytes after an encryption request, a header over its limit). */
+  private deferred: ProtocolError | null = null;
   /** Which engine scans this decoder's bytes. */
   readonly engine: EngineName;
   readonly owned: boolean;
@@ -84,26 +117,85 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Whether 'D' frames are DataRows (the backend direction). */
   protected abstract readonly dataRows: boolean;
 
-  constructor(opts: DecoderOptions, defaultPhase: ConnectionPhase) {
-    this.phase = opts.phase ?? defaultPhase;
+  constructor(opts: DecoderOptions, defaultPhase: ConnectionPhase, sender: 'frontend' | 'backend') {
+    checkOptions(opts);
     this.maxMessageSize = opts.maxMessageSize ?? PQ_LARGE_MESSAGE_LIMIT;
+    this.limits = resolveLimits(opts.limits);
+    this.limitTables = (sender === 'frontend' ? frontendLimits : backendLimits)(this.limits, this.maxMessageSize);
+    this.currentPhase = opts.phase ?? defaultPhase;
+    this.limit = tableFor(this.limitTables, this.currentPhase);
     this.owned = opts.owned ?? false;
+    this.views = opts.views ?? false;
     this.primary = createEngine(opts.engine, opts.windowSize);
     this.engine = this.primary.name;
     this.sb = new StreamBuffer(this.primary.name === 'wasm' ? this.primary.input : null);
   }
 
-  /** Adds bytes from the peer. The decoder copies them; the caller may reuse `data`. Views from before go stale. */
+  /** Decides the framing and limits of the next message; set it as the connection moves on. */
+  get phase(): ConnectionPhase {
+    return this.currentPhase;
+  }
+
+  set phase(p: ConnectionPhase) {
+    if (p !== this.currentPhase) {
+      checkOneOf('phase', p, PHASES);
+      this.currentPhase = p;
+      this.limit = tableFor(this.limitTables, p);
+    }
+  }
+
+  /**
+   * Adds bytes from the peer. The decoder copies them; the caller may reuse
+   * `data`. Views from before go stale. Before the buffer grows, the frame
+   * at its head is checked from its header (type, limit): a frame that
+   * could never be accepted is not buffered further (the next pull raises it).
+   */
   feed(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError('feed() takes a Uint8Array');
     this.checkHealthy();
     this.invalidate();
-    this.sb.append(data);
+    if (this.deferred !== null) return; // the stream is dead from here on; the next pull says why
+    const sb = this.sb;
+    if (sb.length + data.length > sb.buf.length) {
+      const e = this.headerError();
+      if (e !== null) {
+        this.deferred = e;
+        return;
+      }
+      sb.append(data, this.headFrameSize());
+      return;
+    }
+    sb.append(data);
+  }
+
+  /** Bytes of the frame at the head of the buffer, type byte included, if its header is here; 0 if not. */
+  protected headFrameSize(): number {
+    const sb = this.sb;
+    if (sb.length < 5 || !standardFraming(this.currentPhase, !this.dataRows)) return 0;
+    const b = sb.buf;
+    const s = sb.start;
+    return 1 + ((b[s + 1]! << 24) | (b[s + 2]! << 16) | (b[s + 3]! << 8) | b[s + 4]!);
+  }
+
+  /** Raises an error found ahead of its pull, if any. */
+  private raiseDeferred(): void {
+    const e = this.deferred;
+    if (e !== null) {
+      this.deferred = null;
+      throw e;
+    }
+  }
+
+  /** Records an error to raise at the next pull, after the message being returned now. */
+  protected defer(e: ProtocolError): void {
+    this.deferred ??= e;
   }
 
   /** The next complete message, or null if more bytes are needed. Throws a `ProtocolError` on bad bytes. */
   read(): M | null {
     if (this.failure !== null) this.checkHealthy();
     try {
+      this.raiseDeferred();
       return this.decodeNext();
     } catch (e) {
       throw this.fail(e);
@@ -146,7 +238,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const frames = this.view!.frames;
     const count = this.scan!.frameCount;
     let j = i + 1;
-    while (j < count && j - i < max && this.pick(frames[j * FRAME_INTS]!) !== undefined) j++;
+    // Stop before a frame the next call must refuse (unknown type, over its limit).
+    while (j < count && j - i < max && this.acceptable(frames, j * FRAME_INTS)) j++;
     const offset = this.streamOffset(frames[i * FRAME_INTS + 1]! - 5);
     const last = (j - 1) * FRAME_INTS;
     this.cursor = j;
@@ -158,6 +251,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   nextFrame(): number {
     if (this.failure !== null) this.checkHealthy();
     try {
+      this.raiseDeferred();
       this.requireStandard();
       return this.nextFrameIndex(Detail.FRAMES);
     } catch (e) {
@@ -180,14 +274,24 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * next read, as with `feed`.
    */
   socketReader(onData: () => void, minRead = 16 * 1024): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
+    if (typeof onData !== 'function') throw new TypeError('socketReader needs an onData function');
+    checkInteger('minRead', minRead, 1, MAX_LIMIT);
+    // Bytes handed out by the last buffer(): a callback may commit at most that many, once.
+    let lent = 0;
     return {
       buffer: () => {
         this.checkHealthy();
         this.invalidate();
         this.sb.reserve(minRead);
-        return this.sb.buf.subarray(this.sb.end);
+        const room = this.sb.buf.subarray(this.sb.end);
+        lent = room.length;
+        return room;
       },
       callback: (nread: number) => {
+        if (typeof nread !== 'number' || !Number.isInteger(nread) || nread < 0 || nread > lent) {
+          throw new RangeError(`socketReader: nread must be an integer from 0 to the ${lent} bytes of the last buffer(), got ${String(nread)}`);
+        }
+        lent = 0;
         this.sb.commit(nread);
         onData();
         return true;
@@ -215,6 +319,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.invalidate();
     this.sb.clear();
     this.failure = null;
+    this.deferred = null;
     this.flagsWanted = false;
   }
 
@@ -293,15 +398,50 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const scan = this.scan!;
     const sb = this.sb;
     if (this.cursor < scan.frameCount) {
+      const frames = this.view!.frames;
       const f = this.cursor * FRAME_INTS;
-      const type = this.view!.frames[f]!;
-      if (this.pick(type) === undefined) throw this.unknownType(type, sb.offset);
+      if (!this.acceptable(frames, f)) throw this.frameError(frames[f]!, frames[f + 2]! + 4, sb.offset);
       return this.cursor;
     }
-    // No complete frame left: a bad frame here, or a partial one whose head may already be wrong.
-    if (sb.end - sb.start >= 1 && this.pick(sb.buf[sb.start]!) === undefined) throw this.unknownType(sb.buf[sb.start]!, sb.offset);
+    // No complete frame left: a bad frame here, or a partial one whose header may already be wrong.
+    const e = this.headerError();
+    if (e !== null) throw e;
     if (scan.status !== Status.OK && scan.errorFrame === sb.start) throw this.scanError(scan);
     return -1;
+  }
+
+  /** Is frame-table entry `f` of a type known here, and within its limit? */
+  private acceptable(frames: Int32Array, f: number): boolean {
+    const type = frames[f]!;
+    return frames[f + 2]! + 4 <= this.limit.max[type]! && this.pick(type) !== undefined;
+  }
+
+  /** The error for a frame of `type` with length field `len` at stream offset `offset` (its type byte). */
+  private frameError(type: number, len: number, offset: number): ProtocolError {
+    if (this.pick(type) === undefined) return this.unknownType(type, offset);
+    const what = `${typeLabel(type)}`;
+    return new FramingError(
+      ErrorCode.LENGTH_TOO_LARGE,
+      `message length ${len} exceeds the ${this.limit.max[type]}-byte limit for '${what}' in phase ${this.currentPhase} (${this.limit.rule[type]})`,
+      { messageType: what, offset: offset + 1 },
+    );
+  }
+
+  /**
+   * The error the frame at the head of the buffer deserves from what its
+   * header shows (an unknown type, a length over its limit), before its
+   * body is awaited; null if none (or if its header is not all here).
+   */
+  protected headerError(): ProtocolError | null {
+    const sb = this.sb;
+    if (sb.length < 1 || !standardFraming(this.currentPhase, !this.dataRows)) return null;
+    const b = sb.buf;
+    const s = sb.start;
+    const type = b[s]!;
+    if (this.pick(type) === undefined) return this.unknownType(type, sb.offset);
+    if (sb.length < 5) return null;
+    const len = (b[s + 1]! << 24) | (b[s + 2]! << 16) | (b[s + 3]! << 8) | b[s + 4]!;
+    return len > this.limit.max[type]! ? this.frameError(type, len, sb.offset) : null;
   }
 
   /** The error for an unknown type byte at stream offset `offset`. */
@@ -426,17 +566,31 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return frames[at] === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0;
   }
 
-  /** The DataRow at frame-table entry `at`, over the scan's column table (copied with `owned`). */
+  /**
+   * The DataRow at frame-table entry `at`: over the scan's tables with
+   * `views`, else over the scan's owned copy (shared by every row and
+   * message of the scan, so owning costs one copy per chunk, not per row).
+   */
   private rowAt(v: ScanView, at: number): M {
     const frames = v.frames;
     const start = frames[at + 1]!;
     const col0 = frames[at + 3]!;
     const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
-    if (!this.owned) return DataRow.fromColumns(v, col0, n) as unknown as M;
-    const copy = v.buf.slice(start, start + frames[at + 2]!);
-    const cols = v.columns.slice(2 * col0, 2 * (col0 + n));
-    for (let k = 0; k < cols.length; k += 2) cols[k] -= start;
-    return DataRow.fromColumns(ownedSource(copy, cols), 0, n) as unknown as M;
+    const src = this.views && !this.owned ? v : this.ownedRows(v, start);
+    return DataRow.fromColumns(src, col0, n) as unknown as M;
+  }
+
+  /** The scan's column table rebased onto its owned copy: what owned DataRows read. */
+  private ownedRows(v: ScanView, start: number): ColumnSource {
+    const arena = this.ownedCopy(v, start);
+    let rows = v.arenaRows;
+    if (rows === null || rows.buf !== arena) {
+      const base = v.arenaBase;
+      const cols = v.columns.slice(0, 2 * this.scan!.columnCount);
+      for (let k = 0; k < cols.length; k += 2) cols[k] -= base;
+      rows = v.arenaRows = ownedSource(arena, cols);
+    }
+    return rows;
   }
 
   /** Reads a frame that is not standard-framed: the scan is void once these bytes are consumed. */
@@ -464,6 +618,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   }
 
   private rowBatch(maxRows: number): RowBatch | null {
+    this.raiseDeferred();
     this.requireStandard();
     // Once strings() has asked for flags, scan for them up front: one pass instead of two.
     const i = this.nextFrameIndex(this.flagsWanted ? Detail.FLAGS : Detail.COLUMNS);

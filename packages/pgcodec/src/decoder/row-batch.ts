@@ -10,6 +10,7 @@
 import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, ownedSource, type ColumnSource, type ScanView } from '../engine/scan-view.js';
 import type { RowDescription } from '../messages/simple-query.js';
+import { checkIndex } from '../options.js';
 import { latin1 } from '../wire/latin1.js';
 import { decodeText, utf8 } from '../wire/text.js';
 
@@ -62,19 +63,19 @@ export class RowBatch {
     return this.src.buf.subarray(this.lo - 5, this.hi);
   }
 
-  /** Values in row r. */
+  /** Values in row r (a RangeError if there is no row r). */
   columnCount(r: number): number {
+    checkIndex('RowBatch row', r, this.rowCount);
     return this.rowCols[r + 1]! - this.rowCols[r]!;
   }
 
-  /** Column-table index of (r, c), after checking the batch is still valid and (r, c) exists. */
+  /** Column-table index of (r, c), after checking the batch is still valid and (r, c) exists (RangeError if not). */
   private index(r: number, c: number): number {
     fresh(this.src, 'RowBatch');
-    const k = this.rowCols[r]! + c;
-    if (r < 0 || r >= this.rowCount || c < 0 || k >= this.rowCols[r + 1]!) {
-      throw new RangeError(`no value at row ${r}, column ${c}`);
-    }
-    return k;
+    checkIndex('RowBatch row', r, this.rowCount);
+    const first = this.rowCols[r]!;
+    checkIndex(`RowBatch column (row ${r})`, c, this.rowCols[r + 1]! - first);
+    return first + c;
   }
 
   isNull(r: number, c: number): boolean {

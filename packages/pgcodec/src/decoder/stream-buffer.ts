@@ -12,7 +12,8 @@
  * them stale): consumed bytes are compacted away in place. Growth doubles,
  * so a message of N bytes fed in small chunks is copied at most about 3N
  * times in all, and memory grows only with bytes received, never with a
- * length field.
+ * length field alone; when the frame at the head is known to need less than
+ * double, growth stops at that frame's size (plus the read that overflows).
  */
 
 const MIN_CAPACITY = 64 * 1024;
@@ -40,8 +41,12 @@ export class StreamBuffer {
     return this.end - this.start;
   }
 
-  /** Makes room for `n` more bytes at `end` (compacting, returning to the window, or growing). */
-  reserve(n: number): void {
+  /**
+   * Makes room for `n` more bytes at `end` (compacting, returning to the
+   * window, or growing). `head`: the size of the frame at `start` if its
+   * header is here (0 if not known), so growth for it stops there.
+   */
+  reserve(n: number, head = 0): void {
     const pending = this.end - this.start;
     if (pending === 0) {
       this.start = this.end = 0;
@@ -60,7 +65,8 @@ export class StreamBuffer {
       this.buf = w;
       this.inWindow = true;
     } else {
-      const next = new Uint8Array(Math.max(MIN_CAPACITY, 2 * (pending + n)));
+      const need = pending + n;
+      const next = new Uint8Array(Math.max(MIN_CAPACITY, head > need ? Math.min(2 * need, head) : 2 * need));
       next.set(this.buf.subarray(this.start, this.end));
       this.buf = next;
       this.inWindow = false;
@@ -70,10 +76,10 @@ export class StreamBuffer {
     this.end = pending;
   }
 
-  append(chunk: Uint8Array): void {
+  append(chunk: Uint8Array, head = 0): void {
     const n = chunk.length;
     if (n === 0) return;
-    this.reserve(n);
+    this.reserve(n, head);
     this.buf.set(chunk, this.end);
     this.end += n;
     this.bytesCopied += n;

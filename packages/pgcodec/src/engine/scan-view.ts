@@ -21,6 +21,8 @@ export class ScanView implements ColumnSource {
   /** Owned copy of scanned bytes from `arenaBase` on, for messages that keep their bytes. */
   arena: Uint8Array | null = null;
   arenaBase = 0;
+  /** The column table rebased onto `arena`, for DataRows that own their bytes. */
+  arenaRows: ColumnSource | null = null;
   constructor(
     public buf: Uint8Array,
     public frames: Int32Array,

@@ -12,6 +12,7 @@
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
+import { checkIndex } from '../options.js';
 import { decodeText } from '../wire/text.js';
 import { show, type Writer } from '../wire/writer.js';
 import { PgMessage, bodyless, defineMessage, toByteList } from './base.js';
@@ -177,23 +178,24 @@ export class DataRow extends PgMessage {
     return this.n;
   }
 
-  /** Length of value i, -1 for NULL (or out of range). */
+  /** Length of value i, -1 for NULL; a RangeError if there is no value i. */
   private lengthOf(i: number): number {
+    checkIndex('DataRow column', i, this.n);
     if (this.cache !== null) return this.cache[i]?.length ?? -1;
     const src = this.src!;
     fresh(src, 'DataRow');
-    if (i < 0 || i >= this.n) return -1;
     return src.columns[2 * (this.col0 + i) + 1]!;
   }
 
+  /** Whether value i is SQL NULL (a RangeError if there is no value i). */
   isNull(i: number): boolean {
     return this.lengthOf(i) < 0;
   }
 
-  /** The value's bytes as a view (no copy), or null. */
+  /** The value's bytes as a view (no copy), or null for NULL (a RangeError if there is no value i). */
   bytes(i: number): Uint8Array | null {
-    if (this.cache !== null) return this.cache[i] ?? null;
     const len = this.lengthOf(i);
+    if (this.cache !== null) return this.cache[i]!;
     if (len < 0) return null;
     const start = this.src!.columns[2 * (this.col0 + i)]!;
     return this.src!.buf.subarray(start, start + len);

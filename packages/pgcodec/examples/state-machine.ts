@@ -38,5 +38,5 @@ try {
 AUTHENTICATING
 READY
 SIMPLE_QUERY
-local frontend cannot send StartupMessage in phase SIMPLE_QUERY
+local FrontendStateMachine cannot send StartupMessage in phase SIMPLE_QUERY
 */

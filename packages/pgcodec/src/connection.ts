@@ -267,7 +267,7 @@ export class FrontendConnection extends Connection<FrontendMessage, BackendMessa
 
   constructor(opts: ConnectionOptions = {}) {
     super(opts);
-    this.machine = new FrontendStateMachine({ initialPhase: opts.initialPhase });
+    this.machine = new FrontendStateMachine({ initialPhase: opts.initialPhase, name: 'FrontendConnection' });
     this.decoder = new BackendMessageDecoder({ ...opts, phase: opts.initialPhase });
   }
 
@@ -296,7 +296,7 @@ export class BackendConnection extends Connection<BackendMessage, FrontendMessag
 
   constructor(opts: ConnectionOptions = {}) {
     super(opts);
-    this.machine = new BackendStateMachine({ initialPhase: opts.initialPhase });
+    this.machine = new BackendStateMachine({ initialPhase: opts.initialPhase, name: 'BackendConnection' });
     this.decoder = new FrontendMessageDecoder({ ...opts, phase: opts.initialPhase });
   }
 

@@ -11,8 +11,15 @@
  *     (in the clear or inside TLS/GSS, which is the caller's business) the
  *     StartupMessage follows. A CancelRequest ends its connection.
  *  2. Authentication: the server asks (MD5, cleartext, GSS/SSPI, SASL), the
- *     client answers only what was asked; AuthenticationOk moves to
- *     INITIALIZATION, whose ReadyForQuery makes the connection READY.
+ *     client answers only what was asked, once; AuthenticationOk moves to
+ *     INITIALIZATION, whose ReadyForQuery makes the connection READY. Once
+ *     the client answered a password request, a request for another method
+ *     is refused (a downgrade: cleartext after MD5). SASL runs in order:
+ *     SASLInitialResponse naming an offered mechanism, then SASLContinue and
+ *     SASLResponse in turn, at most one SASLFinal, and for SCRAM (whose
+ *     server-final-message proves the server knew the password)
+ *     AuthenticationOk only after it. Other mechanisms (OAUTHBEARER) may
+ *     succeed without a SASLFinal, as auth-sasl.c allows.
  *  3. Every request the client sends is answered in order. The state machine
  *     keeps the queue of requests awaiting answers, so pipelining (several
  *     Syncs outstanding, queries sent before earlier ones finish) is tracked
@@ -33,7 +40,8 @@
  *     any time after authentication began.
  *  7. An ErrorResponse of severity FATAL or PANIC, or any error before
  *     authentication completed, ends the connection: FAILED. Terminate ends
- *     it from the client: TERMINATED.
+ *     it from the client: TERMINATED; a repeated Terminate is harmless
+ *     (pg_basebackup sends two).
  *  8. Any violation puts the machine in FAILED and it says so afterwards;
  *     `StateMachineError.origin` tells a bad send (ours) from a bad receive
  *     (the peer's).
@@ -41,6 +49,7 @@
 import { ConnectionPhase } from './constants.js';
 import { ErrorCode, StateMachineError } from './errors.js';
 import type { PgMessage } from './messages/base.js';
+import type { AuthenticationSASL, SASLInitialResponse } from './messages/auth.js';
 import type { Describe } from './messages/extended-query.js';
 import type { ErrorResponse } from './messages/error-notice.js';
 import type { BackendMessage, FrontendMessage } from './messages/index.js';
@@ -54,6 +63,11 @@ type Step =
   | 'password'
   | 'gssToken'
   | 'authRequest'
+  | 'saslInitial'
+  | 'saslResponse'
+  | 'saslContinue'
+  | 'saslFinal'
+  | 'saslOk'
   | 'negotiated'
   | 'response'
   | 'readyForQuery'
@@ -91,8 +105,8 @@ export const FRONTEND_TABLE: Table = {
   SSL_NEGOTIATION: {},
   GSS_NEGOTIATION: {},
   AUTHENTICATING: { PasswordMessage: 'password', GSSAuthResponse: 'gssToken', Terminate: P.TERMINATED },
-  AUTHENTICATING_SASL_INITIAL: { SASLInitialResponse: P.AUTHENTICATING_SASL_CONTINUE, Terminate: P.TERMINATED },
-  AUTHENTICATING_SASL_CONTINUE: { SASLResponse: 'stay', Terminate: P.TERMINATED },
+  AUTHENTICATING_SASL_INITIAL: { SASLInitialResponse: 'saslInitial', Terminate: P.TERMINATED },
+  AUTHENTICATING_SASL_CONTINUE: { SASLResponse: 'saslResponse', Terminate: P.TERMINATED },
   INITIALIZATION: { Terminate: P.TERMINATED },
   READY: CLIENT_REQUESTS,
   SIMPLE_QUERY: CLIENT_REQUESTS,
@@ -102,7 +116,8 @@ export const FRONTEND_TABLE: Table = {
   // The server ignores Flush and Sync during copy-in.
   COPY_IN: { CopyData: 'copyData', CopyDone: 'copyDone', CopyFail: 'copyDone', Flush: 'stay', Sync: 'stay', Terminate: P.TERMINATED },
   COPY_BOTH: { CopyData: 'copyData', CopyDone: 'copyDone', Terminate: P.TERMINATED },
-  TERMINATED: {},
+  // pg_basebackup -X stream says goodbye twice on one socket.
+  TERMINATED: { Terminate: 'stay' },
   // A client may still say goodbye after a FATAL it has not read yet.
   FAILED: { Terminate: 'stay' },
 };
@@ -130,9 +145,9 @@ export const BACKEND_TABLE: Table = {
   AUTHENTICATING: { ...AUTH_REQUESTS, NegotiateProtocolVersion: 'stay', NoticeResponse: 'stay', ErrorResponse: 'error' },
   AUTHENTICATING_SASL_INITIAL: { NoticeResponse: 'stay', ErrorResponse: 'error' },
   AUTHENTICATING_SASL_CONTINUE: {
-    AuthenticationSASLContinue: 'stay',
-    AuthenticationSASLFinal: 'stay',
-    AuthenticationOk: P.INITIALIZATION,
+    AuthenticationSASLContinue: 'saslContinue',
+    AuthenticationSASLFinal: 'saslFinal',
+    AuthenticationOk: 'saslOk',
     NoticeResponse: 'stay',
     ErrorResponse: 'error',
   },
@@ -184,9 +199,9 @@ function oneOf(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
-/** The hint for a message the table does not allow, generated from the table. */
-export function hint(table: Table, verb: 'send' | 'receive', type: string, phase: ConnectionPhase): string {
-  return `cannot ${verb} ${type} in phase ${phase}; expected ${oneOf(Object.keys(table[phase]))}`;
+/** What the table allows in `phase`, for hints: "A, B or C". */
+export function expected(table: Table, phase: ConnectionPhase): string {
+  return oneOf(Object.keys(table[phase]));
 }
 
 // ---- the machine ----
@@ -217,6 +232,8 @@ const EXTENDED = new Set(['Parse', 'Bind', 'DescribeS', 'DescribeP', 'Execute', 
 export interface StateMachineOptions {
   /** Phase to start in (default STARTUP). */
   initialPhase?: ConnectionPhase;
+  /** Who this machine speaks for in error messages (default its class name; connections give theirs). */
+  name?: string;
 }
 
 /** Who speaks, for the tables: the side whose table governs a message. */
@@ -239,10 +256,21 @@ export abstract class ProtocolStateMachine {
   private copyBothLingers = false;
   /** The last authentication request, to check the client answers what was asked. */
   private authRequest: string | null = null;
+  /** The last request awaits the client's answer (each is answered once). */
+  private authPending = false;
+  /** How the client answered so far: a new method after a password is a downgrade. */
+  private authAnswered: 'password' | 'gss' | null = null;
+  /** SASL: the mechanisms offered, the one chosen, and whose turn it is. */
+  private saslOffered: readonly string[] = [];
+  private saslMechanism = '';
+  private saslTurn: 'client' | 'server' | 'done' = 'client';
   private failure: StateMachineError | null = null;
+  /** Who this machine speaks for, in errors. */
+  readonly name: string;
 
   constructor(opts: StateMachineOptions = {}) {
     this.settled = opts.initialPhase ?? P.STARTUP;
+    this.name = opts.name ?? this.constructor.name;
   }
 
   /** Where the conversation stands (derived from the requests awaiting answers once READY was reached). */
@@ -317,7 +345,7 @@ export abstract class ProtocolStateMachine {
 
   private apply(msg: PgMessage, speaker: Speaker, origin: 'local' | 'peer'): void {
     if (this.failure !== null && !(this.settled === P.FAILED && speaker === 'frontend' && msg.type === 'Terminate')) {
-      throw new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `connection failed earlier (${this.failure.message})`, {
+      throw new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} failed earlier (${this.failure.message})`, {
         messageType: msg.type,
         origin,
         cause: this.failure,
@@ -334,18 +362,23 @@ export abstract class ProtocolStateMachine {
     }
   }
 
-  private violation(speaker: Speaker, origin: 'local' | 'peer', msg: PgMessage, detail: string): StateMachineError {
-    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${speaker} ${detail}`, { messageType: msg.type, origin });
+  /**
+   * The error for a message this machine may not take, worded from its own
+   * point of view: "FrontendConnection cannot send X in phase P; ..." or
+   * "BackendConnection received X from the client in phase P; ...".
+   */
+  private violation(speaker: Speaker, origin: 'local' | 'peer', msg: PgMessage, phase: ConnectionPhase, detail: string): StateMachineError {
+    const what = origin === 'local' ? `cannot send ${msg.type}` : `received ${msg.type} from the ${speaker === 'frontend' ? 'client' : 'server'}`;
+    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} ${what} in phase ${phase}${detail}`, { messageType: msg.type, origin });
   }
 
   private step(msg: PgMessage, speaker: Speaker, origin: 'local' | 'peer'): void {
     const table = speaker === 'frontend' ? FRONTEND_TABLE : BACKEND_TABLE;
-    const verb = origin === 'local' ? 'send' : 'receive';
     const phase = this.phase;
     const step = table[phase][msg.type];
-    if (step === undefined) throw this.violation(speaker, origin, msg, hint(table, verb, msg.type, phase));
+    if (step === undefined) throw this.violation(speaker, origin, msg, phase, `; expected ${expected(table, phase)}`);
     const fail = (detail: string): never => {
-      throw this.violation(speaker, origin, msg, `${msg.type} in phase ${phase}: ${detail}`);
+      throw this.violation(speaker, origin, msg, phase, `: ${detail}`);
     };
 
     switch (step) {
@@ -358,11 +391,44 @@ export abstract class ProtocolStateMachine {
         if (this.authRequest !== 'AuthenticationCleartextPassword' && this.authRequest !== 'AuthenticationMD5Password') {
           fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a password`);
         }
+        if (!this.authPending) fail(`the client already answered ${this.authRequest}`);
+        this.authPending = false;
+        this.authAnswered = 'password';
         return;
       case 'gssToken':
         if (!this.gssAuthentication) fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a GSS token`);
+        this.authPending = false;
+        this.authAnswered = 'gss';
         return;
       case 'authRequest':
+        this.checkNewMethod(msg.type, fail);
+        this.authRequest = msg.type;
+        this.authPending = true;
+        return;
+      case 'saslInitial': {
+        const mechanism = (msg as SASLInitialResponse).mechanism;
+        if (!this.saslOffered.includes(mechanism)) fail(`mechanism ${mechanism} was not offered (${this.saslOffered.join(', ') || 'none'})`);
+        this.saslMechanism = mechanism;
+        this.saslTurn = 'server';
+        this.settled = P.AUTHENTICATING_SASL_CONTINUE;
+        return;
+      }
+      case 'saslResponse':
+        if (this.saslTurn !== 'client') fail(this.saslTurn === 'done' ? 'the server already sent AuthenticationSASLFinal' : 'the server has not answered the last SASL message');
+        this.saslTurn = 'server';
+        return;
+      case 'saslContinue':
+      case 'saslFinal':
+        if (this.saslTurn !== 'server') fail(this.saslTurn === 'done' ? 'after AuthenticationSASLFinal only AuthenticationOk may come' : 'the client has not answered the last SASL message');
+        this.saslTurn = step === 'saslFinal' ? 'done' : 'client';
+        return;
+      case 'saslOk':
+        // SCRAM's server-final-message proves the server knew the password: Ok without it skips that proof.
+        if (this.saslTurn === 'client') fail('the client has not answered the last SASL message');
+        if (this.saslTurn !== 'done' && this.saslMechanism.startsWith('SCRAM-')) {
+          fail(`${this.saslMechanism} needs AuthenticationSASLFinal (the server's proof) before AuthenticationOk`);
+        }
+        this.settled = P.INITIALIZATION;
         this.authRequest = msg.type;
         return;
       case 'negotiated':
@@ -374,7 +440,7 @@ export abstract class ProtocolStateMachine {
       case 'readyForQuery':
         return this.readyForQuery(fail);
       case 'error':
-        return this.errorResponse(msg as ErrorResponse);
+        return this.errorResponse(msg as ErrorResponse, fail);
       case 'copyStart':
         return this.copyStart(msg as BackendMessage, fail);
       case 'copyData':
@@ -385,9 +451,26 @@ export abstract class ProtocolStateMachine {
       case 'copyDone':
         return this.copyDone(speaker, fail);
       default:
+        if (step === P.AUTHENTICATING_SASL_INITIAL) {
+          this.checkNewMethod(msg.type, fail);
+          this.saslOffered = (msg as AuthenticationSASL).mechanisms;
+          this.saslTurn = 'client';
+        }
         this.settled = step;
         if (step === P.INITIALIZATION || step === P.AUTHENTICATING_SASL_INITIAL) this.authRequest = msg.type;
     }
+  }
+
+  /**
+   * A new authentication request: refused once the client answered a
+   * password (asking again, or for another method, is a downgrade: cleartext
+   * after MD5), or while a request awaits its answer. After a GSS token only
+   * AuthenticationGSSContinue may follow.
+   */
+  private checkNewMethod(type: string, fail: (d: string) => never): void {
+    if (this.authAnswered === 'password') fail(`the client already answered ${this.authRequest} with a password; a new request could be a downgrade`);
+    if (this.authAnswered === 'gss' && type !== 'AuthenticationGSSContinue') fail(`the client is in a GSSAPI exchange; only AuthenticationGSSContinue may follow`);
+    if (this.authPending && type !== 'AuthenticationGSSContinue') fail(`${this.authRequest} has not been answered`);
   }
 
   private request(msg: FrontendMessage): void {
@@ -460,7 +543,7 @@ export abstract class ProtocolStateMachine {
     this.copyBothLingers = false;
   }
 
-  private errorResponse(msg: ErrorResponse): void {
+  private errorResponse(msg: ErrorResponse, fail: (d: string) => never): void {
     const severity = msg.get('V') ?? msg.severity;
     if (severity === 'FATAL' || severity === 'PANIC' || this.settled !== P.READY) {
       this.settled = P.FAILED;
@@ -468,12 +551,7 @@ export abstract class ProtocolStateMachine {
     }
     this.copy = null;
     const front = this.queue[0];
-    if (front === undefined) {
-      throw new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, 'backend ErrorResponse with no request awaiting an answer', {
-        messageType: msg.type,
-        origin: this.sends === 'backend' ? 'local' : 'peer',
-      });
-    }
+    if (front === undefined) fail('no request awaits an answer');
     if (front.kind === 'Query' || front.kind === 'FunctionCall') {
       // The rest of a simple query is skipped; ReadyForQuery follows.
       front.progressed = front.kind === 'FunctionCall';

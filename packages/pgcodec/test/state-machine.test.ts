@@ -124,7 +124,7 @@ describe('simple query', () => {
       e = x as pg.StateMachineError;
     }
     expect(e).toBeInstanceOf(pg.StateMachineError);
-    expect(e!.message).toContain('cannot receive BindComplete in phase READY; expected NoticeResponse, ParameterStatus, NotificationResponse or ErrorResponse');
+    expect(e!.message).toContain('FrontendConnection received BindComplete from the server in phase READY; expected NoticeResponse, ParameterStatus, NotificationResponse or ErrorResponse');
     expect(e!.origin).toBe('peer');
     expect(e!.messageType).toBe('BindComplete');
   });
@@ -339,7 +339,7 @@ describe('server side', () => {
       e = x as pg.StateMachineError;
     }
     expect(e?.origin).toBe('local');
-    expect(e?.message).toContain('backend cannot send DataRow in phase READY');
+    expect(e?.message).toContain('BackendConnection cannot send DataRow in phase READY');
   });
 });
 

@@ -4,7 +4,8 @@
  *   columns   readRowBatch(): runs of DataRows over the scan's column table (lazy)
  *   proxy     the ordinary iterator's DataRows: columnCount and bytes(1), as a proxy looks at a row
  *   strings   readRowBatch().strings(): every value as a string (one batch decode)
- *   messages  the ordinary iterator: a message object for every frame
+ *   messages  the ordinary iterator: a message object for every frame (rows own their bytes, the default)
+ *   views     the same with { views: true }: rows view the buffer until the next feed
  * Frontend streams: split and messages.
  * Not a contender itself (no default export): pgcodec-js.ts and pgcodec-wasm.ts are.
  */
@@ -35,7 +36,7 @@ export function pgcodecContender(engine: EngineName): Contender {
       // Backend streams only: the socket reads into the decoder's own buffer (WebAssembly memory).
       const dec = workload.direction === 'frontend'
         ? new FrontendMessageDecoder({ phase: ConnectionPhase.READY, engine })
-        : new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine });
+        : new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine, views: mode === 'views' });
       let session = dec instanceof BackendMessageDecoder ? backendSession(dec, mode) : frontendSession(dec, mode);
       let received = 0;
       const reader = dec.socketReader(() => session.drain());
@@ -67,7 +68,7 @@ export function pgcodecContender(engine: EngineName): Contender {
         return frontendSession(fd, mode);
       }
       let bd = backendDecoders.get(mode);
-      if (bd === undefined) backendDecoders.set(mode, (bd = new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine })));
+      if (bd === undefined) backendDecoders.set(mode, (bd = new BackendMessageDecoder({ phase: ConnectionPhase.STARTUP, engine, views: mode === 'views' })));
       if (bd.engine !== engine) throw new Error(`asked for the ${engine} engine, got ${bd.engine}`);
       bd.clear();
       bd.phase = ConnectionPhase.STARTUP;
@@ -121,6 +122,7 @@ function backendSession(dec: BackendMessageDecoder, mode: Mode): Drainable {
       break;
     case 'proxy':
     case 'messages':
+    case 'views':
       drain = () => {
         for (const m of dec) {
           if (m instanceof DataRow) {

@@ -23,10 +23,12 @@ import type { Workload } from '../workloads.ts';
  *   columns   a lazy column table per DataRow (offsets, nothing decoded)
  *   proxy     DataRows touched like a proxy does: column count and one value's bytes
  *   strings   every value as a JS string
- *   messages  full message objects for every frame
+ *   messages  full message objects for every frame (DataRows own their bytes: the default)
+ *   views     the same with { views: true }: DataRows view the decoder's buffer until the next
+ *             feed (compare with messages for what owning costs; pgcodec only)
  */
-export type Mode = 'split' | 'columns' | 'proxy' | 'strings' | 'messages';
-export const MODES: readonly Mode[] = ['split', 'columns', 'proxy', 'strings', 'messages'];
+export type Mode = 'split' | 'columns' | 'proxy' | 'strings' | 'messages' | 'views';
+export const MODES: readonly Mode[] = ['split', 'columns', 'proxy', 'strings', 'messages', 'views'];
 
 /** The modes that mean something for a stream: columns, proxy and strings are about DataRows, which only servers send. */
 export function modesFor(workload: Workload): readonly Mode[] {

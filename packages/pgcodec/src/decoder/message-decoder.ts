@@ -580,15 +580,12 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return DataRow.fromColumns(src, col0, n) as unknown as M;
   }
 
-  /** The scan's column table rebased onto its owned copy: what owned DataRows read. */
+  /** The scan's column table over its owned copy: what owned DataRows read. */
   private ownedRows(v: ScanView, start: number): ColumnSource {
     const arena = this.ownedCopy(v, start);
     let rows = v.arenaRows;
     if (rows === null || rows.buf !== arena) {
-      const base = v.arenaBase;
-      const cols = v.columns.slice(0, 2 * this.scan!.columnCount);
-      for (let k = 0; k < cols.length; k += 2) cols[k] -= base;
-      rows = v.arenaRows = ownedSource(arena, cols);
+      rows = v.arenaRows = ownedSource(arena, v.columns.slice(0, 2 * this.scan!.columnCount), undefined, v.arenaBase);
     }
     return rows;
   }

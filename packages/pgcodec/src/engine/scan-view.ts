@@ -8,8 +8,10 @@ import { StaleViewError } from '../errors.js';
 /** What a DataRow or RowBatch needs: the bytes and the column table pointing into them. */
 export interface ColumnSource {
   readonly buf: Uint8Array;
-  /** Per value: start index in `buf`, length (-1 for NULL). */
+  /** Per value: start index (in `buf`, plus `base`), length (-1 for NULL). */
   readonly columns: Int32Array;
+  /** What to subtract from a start index to index `buf` (a copy of a scan's bytes from `base` on). */
+  readonly base: number;
   /** Per value: bit 0 set if not ASCII; may be empty when not computed. */
   readonly flags: Uint8Array;
   /** Set once the bytes may have been overwritten. */
@@ -18,6 +20,7 @@ export interface ColumnSource {
 
 export class ScanView implements ColumnSource {
   stale = false;
+  readonly base = 0;
   /** Owned copy of scanned bytes from `arenaBase` on, for messages that keep their bytes. */
   arena: Uint8Array | null = null;
   arenaBase = 0;
@@ -36,7 +39,7 @@ export function fresh(src: ColumnSource, what: string): void {
   if (src.stale) throw new StaleViewError(what);
 }
 
-/** A column source that never goes stale: owned bytes. */
-export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0)): ColumnSource {
-  return { buf, columns, flags, stale: false };
+/** A column source that never goes stale: owned bytes (holding the scan's bytes from index `base` on). */
+export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0), base = 0): ColumnSource {
+  return { buf, columns, flags, stale: false, base };
 }

@@ -197,7 +197,8 @@ export class DataRow extends PgMessage {
     const len = this.lengthOf(i);
     if (this.cache !== null) return this.cache[i]!;
     if (len < 0) return null;
-    const start = this.src!.columns[2 * (this.col0 + i)]!;
+    const src = this.src!;
+    const start = src.columns[2 * (this.col0 + i)]! - src.base;
     return this.src!.buf.subarray(start, start + len);
   }
 

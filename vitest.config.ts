@@ -2,13 +2,19 @@ import { defineConfig } from 'vitest/config';
 
 /** The package's own tests: run once per engine, the same suite. */
 const unit = ['packages/pgcodec/test/**/*.test.ts'];
+/**
+ * The machine has 2 cores and is often busy: no test may depend on vitest's
+ * 5 s default. Heavy tests carry their own budget; this backstop covers the
+ * rest (a unit test takes milliseconds idle).
+ */
+const testTimeout = 30_000;
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'pgcodec', include: unit, env: { PGCODEC_ENGINE: 'wasm' } } },
-      { test: { name: 'pgcodec-js', include: unit, exclude: ['packages/pgcodec/test/auth/**'], env: { PGCODEC_ENGINE: 'js' } } },
-      { test: { name: 'wasm', include: ['packages/wasm/test/**/*.test.ts'] } },
+      { test: { name: 'pgcodec', include: unit, testTimeout, env: { PGCODEC_ENGINE: 'wasm' } } },
+      { test: { name: 'pgcodec-js', include: unit, testTimeout, exclude: ['packages/pgcodec/test/auth/**'], env: { PGCODEC_ENGINE: 'js' } } },
+      { test: { name: 'wasm', include: ['packages/wasm/test/**/*.test.ts'], testTimeout } },
       'bench/vitest.config.ts',
       {
         test: {

@@ -186,7 +186,16 @@ describe('asynchronous and out-of-band', () => {
 
   it('CancelRequest built from BackendKeyData cancels pg_sleep', async () => {
     const c = await connect();
-    c.send(new pg.Query({ queryString: 'SELECT pg_sleep(30)' }));
+    const watcher = await connect();
+    c.send(new pg.Query({ queryString: 'SELECT pg_sleep(300)' }));
+    // Cancel only once the backend is inside pg_sleep: a cancel that arrives
+    // before the query starts is lost, and the test would wait out the sleep.
+    const pid = c.backendKey!.processId;
+    for (;;) {
+      const r = await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${pid}`);
+      if (rows(r)[0]?.[0] === 'PgSleep') break;
+    }
+    await watcher.close();
     const canceller = await WireClient.open(cluster.host, cluster.port);
     open.push(canceller);
     canceller.send(new pg.CancelRequest({ processId: c.backendKey!.processId, secretKey: c.backendKey!.secretKey }));

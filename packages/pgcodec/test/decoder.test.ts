@@ -160,7 +160,8 @@ describe('buffering', () => {
     expect(row.text(0)).toBe('x'); // built from the copies once `columns` was read
   });
 
-  it('a 256 MiB message fed in 64 KiB chunks is copied a bounded number of times', () => {
+  // Moves 256 MiB (~1.3 s idle): a budget for a loaded 2-core machine.
+  it('a 256 MiB message fed in 64 KiB chunks is copied a bounded number of times', { timeout: 60_000 }, () => {
     const size = 256 * 1024 * 1024;
     const d = new pg.BackendMessageDecoder();
     d.feed(cat(byte('d'), i32(size + 4)));

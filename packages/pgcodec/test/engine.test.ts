@@ -258,7 +258,8 @@ describe('differential: WebAssembly and TypeScript engines agree', () => {
     }
   });
 
-  it('thousands of corrupted streams: identical messages, batches and errors', () => {
+  // ~2 s idle: a budget for a loaded 2-core machine.
+  it('thousands of corrupted streams: identical messages, batches and errors', { timeout: 60_000 }, () => {
     const rand = rng(42);
     const good = resultSet(12, 3);
     for (let round = 0; round < 1500; round++) {

@@ -22,7 +22,8 @@ const source = (file: string) => readFileSync(join(dir, file), 'utf8');
 const offline = examples.filter((f) => !source(f).includes('// needs: postgres'));
 
 describe.each(offline)('example %s', (file) => {
-  it('prints its documented output', () => {
+  // Each example starts tsx (~0.7 s idle; several seconds on a loaded machine).
+  it('prints its documented output', { timeout: 60_000 }, () => {
     const expected = OUTPUT.exec(source(file))?.[1];
     expect(expected, 'example has an Output block').toBeDefined();
     // Examples show the defaults: run them without the engine override of this test project.

@@ -153,7 +153,8 @@ describe.each(BUILDS)('%s build', (build) => {
     }
   });
 
-  it('4000 random streams (mostly plausible, some corrupted) at random offsets', () => {
+  // ~2 s idle for the debug build: a budget for a loaded 2-core machine.
+  it('4000 random streams (mostly plausible, some corrupted) at random offsets', { timeout: 60_000 }, () => {
     const rng = prng(0x5eed + (build === 'debug' ? 1 : 0));
     const seen = new Set<number>();
     for (let i = 0; i < 4000; i++) {

@@ -128,7 +128,7 @@ describe.each(BUILDS)('%s build', (build) => {
     expect(() => instantiateScan(wasmBytes(build), MAX_CAPACITY + 1)).toThrow(/BAD_CAPACITY/);
   });
 
-  it('the largest capacity, 256 MiB, lays out (memory ≈ 6.45 × 256 MiB)', () => {
+  it('the largest capacity, 256 MiB, lays out (memory ≈ 6.45 × 256 MiB)', { timeout: 60_000 }, () => {
     const x = fresh(wasmBytes(build));
     expect(x.init(MAX_CAPACITY)).toBe(INIT.OK);
     expect(reported(x)).toEqual(layoutFor(MAX_CAPACITY, x.heapBase()));
@@ -223,7 +223,8 @@ describe.each(BUILDS)('%s build', (build) => {
     expect([x.frameCount(), x.consumed()]).toEqual([0, 0x7fffffff]);
   });
 
-  it('2000 random streams at random offsets of a 64 KiB window', () => {
+  // ~1 s idle: a budget for a loaded 2-core machine.
+  it('2000 random streams at random offsets of a 64 KiB window', { timeout: 60_000 }, () => {
     const p = makePair(build, MIN_CAPACITY);
     const rng = prng(0x64 + (build === 'debug' ? 1 : 0));
     for (let i = 0; i < 2000; i++) {

@@ -282,7 +282,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       buffer: () => {
         this.checkHealthy();
         this.invalidate();
-        this.sb.reserve(minRead);
+        this.sb.reserve(minRead, this.headFrameSize());
         const room = this.sb.buf.subarray(this.sb.end);
         lent = room.length;
         return room;

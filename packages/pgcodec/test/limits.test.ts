@@ -180,3 +180,23 @@ describe('startup packets', () => {
     expect(() => fed.read()).toThrow(expect.objectContaining({ code: E.LENGTH_TOO_LARGE }));
   });
 });
+
+describe('buffer growth for frames that are allowed', () => {
+  it('a 3 MiB CopyData fed in 64 KiB reads: the buffer grows to about the frame plus one read, not a doubling', () => {
+    const read = 64 * 1024;
+    const big = new pg.CopyData({ data: new Uint8Array(3 * 1024 * 1024 + 123) }).toWire();
+    const stream = cat(big, new pg.CopyDone().toWire(), big);
+    // Both directions, pulling after every read as a connection does.
+    for (const d of [new pg.BackendMessageDecoder({ phase: P.READY }), new pg.FrontendMessageDecoder({ phase: P.READY })]) {
+      let peak = 0;
+      const got: string[] = [];
+      for (let i = 0; i < stream.length; i += read) {
+        d.feed(stream.subarray(i, i + read));
+        peak = Math.max(peak, d.bufferCapacity);
+        for (const m of d) got.push(m.type);
+      }
+      expect(got).toEqual(['CopyData', 'CopyDone', 'CopyData']);
+      expect(peak).toBeLessThanOrEqual(big.length + 2 * read);
+    }
+  });
+});

@@ -65,8 +65,7 @@ export class StreamBuffer {
       this.buf = w;
       this.inWindow = true;
     } else {
-      const need = pending + n;
-      const next = new Uint8Array(Math.max(MIN_CAPACITY, head > need ? Math.min(2 * need, head) : 2 * need));
+      const next = new Uint8Array(Math.max(MIN_CAPACITY, grownCapacity(pending + n, n, head)));
       next.set(this.buf.subarray(this.start, this.end));
       this.buf = next;
       this.inWindow = false;
@@ -105,4 +104,16 @@ export class StreamBuffer {
       this.buf = EMPTY;
     }
   }
+}
+
+/**
+ * The capacity to grow to for `need` bytes when `n` arrive and the frame at
+ * the head is `head` bytes (0: unknown). Doubling keeps copying linear;
+ * where the head frame says how much is coming, growth stops there, and when
+ * this read completes it, one read of room is added, not a doubling.
+ */
+function grownCapacity(need: number, n: number, head: number): number {
+  if (head > need) return Math.min(2 * need, head);
+  if (head > 0 && need - head <= n) return need + n;
+  return 2 * need;
 }

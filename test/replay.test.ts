@@ -12,13 +12,13 @@ import {
   readFixtureIndex,
   readSessionFile,
   runProcess,
-  startCluster,
   startRecorder,
   type Cluster,
   type Recorder,
 } from './harness/index.ts';
 import { proxySession, proxySessionFrames } from './replay/proxy.ts';
 import { unforced } from './support/engine-env.ts';
+import { SERVERS } from './support/servers.ts';
 import { replaySession } from './replay/replay.ts';
 
 const index = readFixtureIndex();
@@ -126,14 +126,14 @@ describe('what the recordings cover', () => {
   });
 });
 
-describe('live: sessions recorded now against a throwaway PostgreSQL 15', () => {
+describe.each(SERVERS)('live: sessions recorded now against a throwaway $name', (server) => {
   let cluster: Cluster;
   let recorder: Recorder;
 
   beforeAll(async () => {
-    cluster = await startCluster();
+    cluster = await server.start();
     recorder = await startRecorder({ host: cluster.host, port: cluster.port });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await recorder?.close();
@@ -154,7 +154,7 @@ describe('live: sessions recorded now against a throwaway PostgreSQL 15', () => 
       'SELECT * FROM t;',
     ].join('\n');
     const psql = await runProcess(
-      join(cluster.binDir, 'psql'),
+      join(cluster.clientBinDir, 'psql'),
       ['-X', '-d', `host=127.0.0.1 port=${recorder.port} user=postgres dbname=postgres sslmode=prefer gssencmode=disable`],
       { env: cluster.clientEnv(), timeoutMs: 20_000, input: script },
     );

@@ -1,13 +1,13 @@
 /**
  * Self-test of the harness:
  *  - every committed fixture decodes and frames into whole protocol messages (no PostgreSQL needed);
- *  - live: cluster + recorder + psql through the proxy (skipped when the PostgreSQL binaries are missing).
+ *  - live: cluster + recorder + psql through the proxy, against PostgreSQL 15 and 18.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVERS } from '../support/servers.ts';
 import {
-  DEFAULT_BIN_DIR,
   decodeSession,
   encodeSession,
   frameSession,
@@ -16,7 +16,6 @@ import {
   readFixtureIndex,
   readSessionFile,
   runProcess,
-  startCluster,
   startRecorder,
   type Cluster,
   type Recorder,
@@ -50,16 +49,14 @@ describe('fixtures', () => {
   });
 });
 
-const binDir = process.env.PG_BIN_DIR ?? DEFAULT_BIN_DIR;
-
-describe('live cluster + recorder', () => {
+describe.each(SERVERS)('live cluster + recorder: $name', (server) => {
   let cluster: Cluster;
   let recorder: Recorder;
 
   beforeAll(async () => {
-    cluster = await startCluster();
+    cluster = await server.start();
     recorder = await startRecorder({ host: cluster.host, port: cluster.port });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await recorder?.close();
@@ -69,7 +66,7 @@ describe('live cluster + recorder', () => {
 
   it('records a psql session through the proxy', async () => {
     const r = await runProcess(
-      join(binDir, 'psql'),
+      join(cluster.clientBinDir, 'psql'),
       ['-X', '-At', '-d', `host=127.0.0.1 port=${recorder.port} user=postgres dbname=postgres sslmode=disable gssencmode=disable`, '-c', "SELECT 40 + 2, 'x' || NULL"],
       { env: cluster.clientEnv(), timeoutMs: 20_000 },
     );
@@ -88,7 +85,7 @@ describe('live cluster + recorder', () => {
   it('authenticates md5 and scram users', async () => {
     for (const u of [cluster.users.md5, cluster.users.scram]) {
       const r = await runProcess(
-        join(binDir, 'psql'),
+        join(cluster.clientBinDir, 'psql'),
         ['-X', '-At', '-d', `host=127.0.0.1 port=${recorder.port} user=${u.user} dbname=postgres sslmode=disable gssencmode=disable`, '-c', 'SELECT current_user'],
         { env: cluster.clientEnv({ PGPASSWORD: u.password }), timeoutMs: 20_000 },
       );

@@ -27,6 +27,7 @@ export {
   type RunOptions,
   type RunResult,
 } from './pg-cluster.ts';
+export { postgres18BinDir, startCluster18 } from './postgres18.ts';
 export {
   startRecorder,
   encodeSession,

@@ -43,10 +43,16 @@ export interface ClusterUsers {
 export interface Cluster {
   host: '127.0.0.1';
   port: number;
+  /** The server's major version (15, 18, ...), from `postgres --version`. */
+  major: number;
+  /** The server's version string, e.g. '18.4'. */
+  version: string;
   /** Unix socket directory (= the temp dir). */
   socketDir: string;
   dataDir: string;
   binDir: string;
+  /** Where psql, pgbench and the other client tools are (binDir, or PostgreSQL 15's for the npm PostgreSQL 18). */
+  clientBinDir: string;
   /** The temp dir holding data/, the server log and the socket. Removed by stop(). */
   baseDir: string;
   logFile: string;
@@ -67,6 +73,8 @@ export interface Cluster {
 export interface StartClusterOptions {
   /** Directory with initdb, pg_ctl, postgres. Default: $PG_BIN_DIR or /usr/lib/postgresql/15/bin. */
   binDir?: string;
+  /** Directory with the client tools (psql, pgbench, ...), when binDir has none (the npm PostgreSQL 18). Default: binDir. */
+  clientBinDir?: string;
   /** Fixed port. Default: a free port picked by binding port 0. */
   port?: number;
   /** OS user to run the server as when we are root. Default 'postgres'. */
@@ -294,13 +302,14 @@ function pickTempBase(): string {
 
 export async function startCluster(opts: StartClusterOptions = {}): Promise<Cluster> {
   const binDir = opts.binDir ?? process.env.PG_BIN_DIR ?? DEFAULT_BIN_DIR;
+  const clientBinDir = opts.clientBinDir ?? binDir;
   const log = opts.log ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
-  const missing = ['initdb', 'pg_ctl', 'postgres', 'psql'].filter((b) => !existsSync(join(binDir, b)));
+  const missing = [join(binDir, 'initdb'), join(binDir, 'pg_ctl'), join(binDir, 'postgres'), join(clientBinDir, 'psql')].filter((b) => !existsSync(b));
   if (missing.length) {
     throw new Error(
-      `PostgreSQL binaries not found: ${missing.map((b) => join(binDir, b)).join(', ')}. ` +
+      `PostgreSQL binaries not found: ${missing.join(', ')}. ` +
         `Install PostgreSQL 15 (Debian/Ubuntu: apt-get install -y postgresql-15) or point PG_BIN_DIR ` +
         `(or startCluster({ binDir })) at a directory containing initdb, pg_ctl, postgres and psql.`,
     );
@@ -328,7 +337,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   const logFile = join(baseDir, 'server.log');
   const socketDir = baseDir;
   const serverEnv: NodeJS.ProcessEnv = {
-    PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    PATH: `${binDir}:${clientBinDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: baseDir,
     LANG: 'C',
     LC_ALL: 'C',
@@ -464,7 +473,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     watchdogPid = wd.pid;
   }
 
-  const psql = join(binDir, 'psql');
+  const psql = join(clientBinDir, 'psql');
   const sql = async (text: string, o: { database?: string; timeoutMs?: number } = {}): Promise<string> => {
     const r = await runProcess(
       psql,
@@ -496,12 +505,17 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   }
   log(`cluster ready: 127.0.0.1:${port}, socket dir ${socketDir}`);
 
+  const versionOut = spawnSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  const version = /\(PostgreSQL\) (\d+(?:\.\d+)*)/.exec(versionOut)?.[1] ?? '0';
   const cluster: Cluster = {
     host: '127.0.0.1',
     port,
+    major: Number(version.split('.')[0]),
+    version,
     socketDir,
     dataDir,
     binDir,
+    clientBinDir,
     baseDir,
     logFile,
     users: withGss ? { ...USERS, gss: GSS_USER } : USERS,
@@ -512,7 +526,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
         if (!k.startsWith('PG')) env[k] = v; // drop the caller's PGHOST/PGUSER/... to avoid surprises
       }
       Object.assign(env, {
-        PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        PATH: `${clientBinDir}:${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
         PGCONNECT_TIMEOUT: '10',
         PGPASSFILE: join(baseDir, 'no-such-pgpass'),
         PGSERVICEFILE: join(baseDir, 'no-such-service-file'),

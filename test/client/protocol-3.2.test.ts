@@ -1,0 +1,144 @@
+/**
+ * Protocol 3.2 end to end against the server that defines it: a strict
+ * FrontendConnection over TCP to a throwaway PostgreSQL 18. What the server
+ * answers is asserted as seen (key lengths are whatever it sends, within the
+ * protocol's 4..256), and printed for the record.
+ */
+import * as pg from 'pgcodec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from '../harness/index.ts';
+import { PG18 } from '../support/servers.ts';
+import { rows, types, WireClient } from './wire-client.ts';
+
+let cluster: Cluster;
+const open: WireClient[] = [];
+
+async function connect(o: Partial<Parameters<typeof WireClient.connect>[0]> = {}): Promise<WireClient> {
+  const c = await WireClient.connect({ host: cluster.host, port: cluster.port, user: cluster.users.trust, ...o });
+  open.push(c);
+  return c;
+}
+
+/** Waits until backend `pid` is inside pg_sleep (a cancel before that would be lost). */
+async function untilSleeping(watcher: WireClient, pid: number): Promise<void> {
+  for (;;) {
+    const r = await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${pid}`);
+    if (rows(r)[0]?.[0] === 'PgSleep') return;
+  }
+}
+
+/** Sends a CancelRequest on a new connection and waits until the server has closed it (the request was processed). */
+async function cancel(processId: number, secretKey: Uint8Array): Promise<number> {
+  const c = await WireClient.open(cluster.host, cluster.port);
+  open.push(c);
+  const sent = c.send(new pg.CancelRequest({ processId, secretKey }));
+  expect(c.phase).toBe(pg.ConnectionPhase.TERMINATED);
+  if (!c.socket.closed) await new Promise((r) => c.socket.once('close', r));
+  return sent.length;
+}
+
+const V3_2 = pg.StartupRequestCode.PROTOCOL_3_2;
+
+beforeAll(async () => {
+  cluster = await PG18.start();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of open) c.socket.destroy();
+  await cluster?.stop();
+}, 30_000);
+
+describe('protocol 3.2 against PostgreSQL 18', () => {
+  it('is a real PostgreSQL 18', () => {
+    expect(cluster.major).toBe(18);
+  });
+
+  it('a 3.2 StartupMessage: no negotiation, a BackendKeyData with a long key, then queries', async () => {
+    for (const auth of [{}, cluster.users.md5, cluster.users.scram]) {
+      const c = await connect({ protocolVersion: V3_2, ...auth });
+      expect(c.negotiated).toBeNull();
+      const key = c.backendKey!.secretKey;
+      console.log(`PostgreSQL ${cluster.version}, 3.2 (${'user' in auth ? auth.user : 'trust'}): BackendKeyData ${9 + key.length} bytes, key ${key.length} bytes`);
+      expect(key.length).toBeGreaterThanOrEqual(4);
+      expect(key.length).toBeLessThanOrEqual(pg.MAX_CANCEL_KEY_LENGTH);
+      expect(key.length).toBe(32); // what PostgreSQL 18 sends; the codec assumes no size
+      expect(rows(await c.query('SELECT 1'))).toEqual([['1']]);
+      await c.close();
+    }
+  });
+
+  it('3.0 against PostgreSQL 18 gives the 4-byte key as before', async () => {
+    const c = await connect({ protocolVersion: pg.StartupRequestCode.PROTOCOL_3_0 });
+    expect(c.negotiated).toBeNull();
+    expect(c.backendKey!.secretKey.length).toBe(4);
+    await c.close();
+  });
+
+  it('a CancelRequest carrying the 32-byte key cancels a running pg_sleep', async () => {
+    const c = await connect({ protocolVersion: V3_2 });
+    const watcher = await connect();
+    c.send(new pg.Query({ queryString: 'SELECT pg_sleep(300)' }));
+    await untilSleeping(watcher, c.backendKey!.processId);
+    const sent = await cancel(c.backendKey!.processId, c.backendKey!.secretKey);
+    console.log(`CancelRequest with the 3.2 key: ${sent} bytes`);
+    expect(sent).toBe(12 + 32);
+    const r = await c.untilReady();
+    expect(r.find((m): m is pg.ErrorResponse => m instanceof pg.ErrorResponse)?.sqlState).toBe('57014');
+    await watcher.close();
+    await c.close();
+  });
+
+  it('a wrong key cancels nothing: one bit off, or only the first 4 bytes', async () => {
+    const c = await connect({ protocolVersion: V3_2 });
+    const watcher = await connect();
+    const { processId, secretKey } = c.backendKey!;
+    c.send(new pg.Query({ queryString: 'SELECT pg_sleep(300)' }));
+    await untilSleeping(watcher, processId);
+    const flipped = secretKey.slice();
+    flipped[31]! ^= 1;
+    for (const wrong of [flipped, secretKey.slice(0, 4)]) {
+      await cancel(processId, wrong);
+      // The cancel was processed (its connection closed); the query still sleeps.
+      await watcher.query('SELECT 1');
+      expect(rows(await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${processId}`))).toEqual([['PgSleep']]);
+    }
+    await cancel(processId, secretKey);
+    expect(types(await c.untilReady())).toContain('ErrorResponse');
+    await watcher.close();
+    await c.close();
+  });
+
+  for (const minor of [3, 9]) {
+    it(`asking for 3.${minor}: NegotiateProtocolVersion names 3.2 and the connection proceeds on 3.2`, async () => {
+      const c = await connect({ protocolVersion: pg.protocolVersion(3, minor) });
+      const npv = c.negotiated!;
+      expect(npv).toBeInstanceOf(pg.NegotiateProtocolVersion);
+      console.log(`asked for 3.${minor}: NegotiateProtocolVersion newest ${npv.newestMinorVersion >>> 16}.${npv.newestMinor}, ${npv.toWire().length} bytes`);
+      expect(npv.newestMinorVersion).toBe(V3_2); // the whole version, as PostgreSQL sends it
+      expect(npv.newestMinor).toBe(2);
+      expect(npv.unrecognizedOptions).toEqual([]);
+      expect(c.backendKey!.secretKey.length).toBe(32);
+      expect(rows(await c.query('SELECT 2'))).toEqual([['2']]);
+      await c.close();
+    });
+  }
+
+  it('unknown _pq_ options are listed back in NegotiateProtocolVersion and the connection proceeds', async () => {
+    const c = await connect({ protocolVersion: V3_2, params: { '_pq_.pgcodec_a': '1', '_pq_.pgcodec_b': 'on' } });
+    const npv = c.negotiated!;
+    expect(npv.newestMinorVersion).toBe(V3_2);
+    expect(npv.unrecognizedOptions).toEqual(['_pq_.pgcodec_a', '_pq_.pgcodec_b']);
+    expect(rows(await c.query('SELECT 3'))).toEqual([['3']]);
+    await c.close();
+  });
+
+  it('the message log of a 3.2 connection passes the strict state machine from startup to Terminate', async () => {
+    const c = await connect({ protocolVersion: V3_2, ...cluster.users.scram });
+    expect(types(c.log)).toEqual(
+      expect.arrayContaining(['AuthenticationSASL', 'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'AuthenticationOk', 'BackendKeyData', 'ReadyForQuery']),
+    );
+    await c.close();
+    expect(c.phase).toBe(pg.ConnectionPhase.TERMINATED);
+    expect(c.error).toBeNull();
+  });
+});

@@ -70,9 +70,10 @@ describe.each(cases)('recorded session $name', ({ entry, path }) => {
     });
   });
 
-  it('passes losslessly through a strict proxy (BackendConnection → FrontendConnection and back)', () => {
+  it('passes losslessly through a strict proxy (BackendConnection → FrontendConnection and back), both engines', () => {
     const r = proxySession(session);
     expect(r.messages).toBeGreaterThan(0);
+    for (const engine of ['wasm', 'js'] as const) expect(unforced(() => proxySession(session, { engine }))).toEqual(r);
     const b = proxySession(session, { rechunk: byteByByte });
     expect(b).toEqual(r);
   });

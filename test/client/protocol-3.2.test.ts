@@ -6,7 +6,9 @@
  */
 import * as pg from 'pgcodec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../harness/index.ts';
+import { frameSession, listFixtures, readFixtureIndex, readSessionFile, type Cluster } from '../harness/index.ts';
+import { proxySession, proxySessionFrames } from '../replay/proxy.ts';
+import { unforced } from '../support/engine-env.ts';
 import { PG18 } from '../support/servers.ts';
 import { rows, types, WireClient } from './wire-client.ts';
 
@@ -140,5 +142,41 @@ describe('protocol 3.2 against PostgreSQL 18', () => {
     await c.close();
     expect(c.phase).toBe(pg.ConnectionPhase.TERMINATED);
     expect(c.error).toBeNull();
+  });
+});
+
+describe('recorded 3.2 sessions with PostgreSQL 18 (test/fixtures/sessions/pg18-pgcodec-*)', () => {
+  const paths = listFixtures();
+  const recorded = readFixtureIndex()
+    .map((e, i) => ({ e, path: paths[i]! }))
+    .filter(({ e }) => e.file.startsWith('pg18-pgcodec-'));
+
+  it('there are 3.2 startups, long keys and negotiation among them', () => {
+    const names = recorded.map(({ path }) => frameSession(readSessionFile(path)).messages.map((m) => `${m.dir}:${m.name}`));
+    expect(names.some((n) => n.includes('F:StartupMessage(3.2)') && n.includes('B:BackendKeyData'))).toBe(true);
+    expect(names.some((n) => n.includes('F:StartupMessage(3.9)') && n.includes('B:NegotiateProtocolVersion'))).toBe(true);
+    expect(names.some((n) => n.includes('F:CancelRequest'))).toBe(true);
+    expect(recorded.every(({ e }) => e.server?.startsWith('PostgreSQL 18'))).toBe(true);
+  });
+
+  it.each(recorded.map(({ e, path }) => [e.file, path] as const))('%s replays byte-exact through a strict proxy pair, message and frame paths, both engines', (_file, path) => {
+    const session = readSessionFile(path);
+    const r = proxySession(session);
+    for (const engine of ['wasm', 'js'] as const) {
+      expect(unforced(() => proxySession(session, { engine }))).toEqual(r);
+      const f = unforced(() => proxySessionFrames(session, { engine }));
+      expect([f.finalPhase, f.messages]).toEqual([r.finalPhase, r.messages]);
+    }
+    // The key the server sent is the key decoded, as long as it came; a 3.2 CancelRequest carries it whole.
+    const backend = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.AUTHENTICATING });
+    for (const ev of session.events.filter((e) => e.dir === 'B')) {
+      backend.feed(ev.bytes);
+      for (const m of backend) if (m instanceof pg.BackendKeyData) expect(m.secretKey.length).toBe(32);
+    }
+    const first = new pg.FrontendMessageDecoder();
+    first.feed(session.events.find((e) => e.dir === 'F')!.bytes);
+    const packet = first.read();
+    if (packet instanceof pg.CancelRequest) expect(packet.secretKey.length).toBe(32);
+    else expect(packet).toBeInstanceOf(pg.StartupMessage);
   });
 });

@@ -58,6 +58,8 @@ export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export interface FixtureIndexEntry {
   /** File name relative to the index, e.g. 'psql-copy.pgrec.gz'. */
   file: string;
+  /** The server recorded against, e.g. 'PostgreSQL 18.4'; absent for the first recordings, all against PostgreSQL 15. */
+  server?: string;
   description: string;
   /** 'psql' | 'pgbench' | 'pg_recvlogical' | 'node-pg' | 'postgres.js' | 'raw' */
   client: string;

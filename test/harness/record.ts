@@ -1,12 +1,14 @@
 /**
  * Records real PostgreSQL client sessions (psql, pgbench, pg_recvlogical, node-postgres,
- * postgres.js, plus a few hand-written raw protocol probes) through the recording proxy and writes
- * one fixture file per TCP connection, plus index.json.
+ * postgres.js, pgcodec's own client, plus a few hand-written raw protocol probes) through the
+ * recording proxy and writes one fixture file per TCP connection, plus index.json.
  *
- *   npx tsx test/harness/record.ts [--out dir] [--list] [names...]
+ *   npx tsx test/harness/record.ts [--server 15|18] [--out dir] [--list] [names...]
  *
- * Without names every recording runs and stale *.pgrec.gz files in the output dir are removed.
- * With names only those are re-recorded and index.json is merged.
+ * --server 15 (the default) runs the PostgreSQL 15 recordings; --server 18 those against
+ * PostgreSQL 18 (named pg18-*): 3.0 clients, and protocol 3.2 through pgcodec's client.
+ * Without names every recording of that server runs and stale *.pgrec.gz files in the output
+ * dir are removed. With names only those are re-recorded and index.json is merged.
  */
 import { chownSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +18,10 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import postgres from 'postgres';
+import * as codec from 'pgcodec';
+import { rows, WireClient } from '../client/wire-client.ts';
 import { runProcess, startCluster, type Cluster, type RunResult } from './pg-cluster.ts';
+import { startCluster18 } from './postgres18.ts';
 import { readSessionFile, startRecorder, writeSessionFile, type LiveSession, type Recorder } from './recorder.ts';
 import { ALL_BACKEND_MESSAGES, ALL_FRONTEND_MESSAGES, frameSession, messageCounts } from './frames.ts';
 import type { FixtureIndexEntry } from './index.ts';
@@ -927,6 +932,85 @@ const RECORDINGS: Recording[] = [
   },
 ];
 
+/** PostgreSQL 15 recordings re-run against PostgreSQL 18 by 3.0 clients (PostgreSQL 15's psql and pgbench, node-postgres, postgres.js). */
+const AGAIN_ON_18 = ['psql-basic', 'psql-copy', 'psql-md5', 'psql-scram', 'pgbench-init', 'pgbench-extended', 'node-pg-scram', 'node-pg-pipeline', 'node-pg-cancel', 'postgres-scram'];
+
+/** A pgcodec client through the recorder (strict FrontendConnection over TCP). */
+function pgcodecClient(ctx: Ctx, o: Partial<Parameters<typeof WireClient.connect>[0]> = {}): Promise<WireClient> {
+  return WireClient.connect({ host: ctx.host, port: ctx.port, user: 'postgres', ...o });
+}
+
+const V3_2 = codec.StartupRequestCode.PROTOCOL_3_2;
+
+const RECORDINGS_18: Recording[] = [
+  ...AGAIN_ON_18.map((name): Recording => {
+    const r = RECORDINGS.find((x) => x.name === name)!;
+    return { ...r, name: `pg18-${name}`, notes: [r.notes, 'Recorded against PostgreSQL 18 (protocol 3.0: the client does not ask for 3.2).'].filter(Boolean).join(' ') };
+  }),
+  {
+    name: 'pg18-pgcodec-3.2',
+    expect: ['B:BackendKeyData', 'B:AuthenticationSASLFinal', 'F:Parse', 'B:DataRow'],
+    client: 'pgcodec',
+    auth: 'scram-sha-256',
+    description: "pgcodec's strict FrontendConnection asking for protocol 3.2 as scram_user: SCRAM, a BackendKeyData with PostgreSQL 18's 32-byte key, a simple query and an extended pipeline with two Syncs",
+    notes: 'PostgreSQL 18 accepts 3.2 without NegotiateProtocolVersion.',
+    async run(ctx) {
+      const c = await pgcodecClient(ctx, { protocolVersion: V3_2, user: 'scram_user', password: 'scram_pass' });
+      assert(c.backendKey?.secretKey.length === 32, `32-byte key (got ${c.backendKey?.secretKey.length})`);
+      assert(rows(await c.query("SELECT 1 AS one, 'deux' AS two, NULL AS three")).length === 1, 'simple query');
+      for (const n of [1, 2]) {
+        c.send(new codec.Parse({ query: 'SELECT $1::int * 10 AS n' }));
+        c.send(new codec.Bind({ params: [String(n)] }));
+        c.send(new codec.Describe({ kind: 'P' }));
+        c.send(new codec.Execute());
+        c.send(new codec.Sync());
+      }
+      await c.untilReady();
+      await c.untilReady();
+      await c.close();
+    },
+  },
+  {
+    name: 'pg18-pgcodec-cancel-3.2',
+    connections: 2,
+    expect: ['F:CancelRequest', 'B:ErrorResponse'],
+    client: 'pgcodec',
+    auth: 'trust',
+    description: "pgcodec's client on protocol 3.2: SELECT pg_sleep(300) cancelled by a 44-byte CancelRequest carrying the 32-byte key -> ErrorResponse 57014",
+    perConnection: [{}, { auth: 'none', description: 'The 44-byte CancelRequest (protocol 3.2 key of 32 bytes); the server closes the connection without an answer.' }],
+    notes: 'The cancel is sent once pg_stat_activity (read directly, not recorded) shows the backend inside pg_sleep.',
+    async run(ctx) {
+      const c = await pgcodecClient(ctx, { protocolVersion: V3_2 });
+      const { processId, secretKey } = c.backendKey!;
+      c.send(new codec.Query({ queryString: 'SELECT pg_sleep(300)' }));
+      while ((await direct(ctx, `SELECT wait_event FROM pg_stat_activity WHERE pid = ${processId}`)) !== 'PgSleep');
+      const canceller = await WireClient.open(ctx.host, ctx.port);
+      canceller.send(new codec.CancelRequest({ processId, secretKey }));
+      canceller.socket.end();
+      const r = await c.untilReady();
+      assert(r.some((m) => m instanceof codec.ErrorResponse && m.sqlState === '57014'), 'cancelled');
+      await c.close();
+    },
+  },
+  {
+    name: 'pg18-pgcodec-negotiate',
+    expect: ['B:NegotiateProtocolVersion', 'B:BackendKeyData'],
+    client: 'pgcodec',
+    auth: 'md5',
+    description: "pgcodec's client asking for protocol 3.9 with two unknown _pq_ options as md5_user: NegotiateProtocolVersion (newest 3.2, both options listed), then MD5 and a 32-byte key on 3.2",
+    async run(ctx) {
+      const c = await pgcodecClient(ctx, { protocolVersion: codec.protocolVersion(3, 9), user: 'md5_user', password: 'md5_pass', params: { '_pq_.fixture_a': '1', '_pq_.fixture_b': 'on' } });
+      assert(c.negotiated?.newestMinor === 2 && c.negotiated.unrecognizedOptions.length === 2, 'negotiated down to 3.2, options listed');
+      assert(c.backendKey?.secretKey.length === 32, '32-byte key');
+      await c.query('SELECT current_user');
+      await c.close();
+    },
+  },
+];
+
+/** Every recording, for the index: PostgreSQL 15's, then 18's. */
+const ALL_RECORDINGS = [...RECORDINGS, ...RECORDINGS_18];
+
 let endposLsn = '';
 
 // ---------------------------------------------------------------------------------------------
@@ -935,19 +1019,22 @@ let endposLsn = '';
 function parseArgs(argv: string[]) {
   let out = DEFAULT_OUT;
   let list = false;
+  let server = 15;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--out') out = resolve(argv[++i] ?? '');
+    if (a === '--server') server = Number(argv[++i]);
+    else if (a === '--out') out = resolve(argv[++i] ?? '');
     else if (a.startsWith('--out=')) out = resolve(a.slice(6));
     else if (a === '--list') list = true;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npx tsx test/harness/record.ts [--out dir] [--list] [names...]');
+      console.log('usage: npx tsx test/harness/record.ts [--server 15|18] [--out dir] [--list] [names...]');
       process.exit(0);
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else names.push(a);
   }
-  return { out, list, names };
+  if (server !== 15 && server !== 18) throw new Error(`--server takes 15 or 18, not ${server}`);
+  return { out, list, names, server };
 }
 
 function fileNameFor(name: string, i: number): string {
@@ -979,20 +1066,22 @@ function firstTypes(session: LiveSession, dir: 'F' | 'B', n: number): string {
 interface Summary { file: string; events: number; f: number; b: number; gz: number; firstF: string; firstB: string }
 
 async function main(): Promise<number> {
-  const { out, list, names } = parseArgs(process.argv.slice(2));
+  const { out, list, names, server } = parseArgs(process.argv.slice(2));
+  const mine = server === 18 ? RECORDINGS_18 : RECORDINGS;
   if (list) {
-    for (const r of RECORDINGS) console.log(`${r.name.padEnd(26)} ${r.description}`);
+    for (const r of mine) console.log(`${r.name.padEnd(26)} ${r.description}`);
     return 0;
   }
-  const unknown = names.filter((n) => !RECORDINGS.some((r) => r.name === n));
-  if (unknown.length) throw new Error(`unknown recording(s): ${unknown.join(', ')}; use --list`);
-  const selected = names.length ? RECORDINGS.filter((r) => names.includes(r.name)) : RECORDINGS;
+  const unknown = names.filter((n) => !mine.some((r) => r.name === n));
+  if (unknown.length) throw new Error(`unknown recording(s) for PostgreSQL ${server}: ${unknown.join(', ')}; use --list`);
+  const selected = names.length ? mine.filter((r) => names.includes(r.name)) : mine;
   const fullRun = names.length === 0;
 
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
   const log = (m: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}`);
-  const cluster = await startCluster({ log });
+  const cluster = server === 18 ? await startCluster18({ log }) : await startCluster({ log });
+  log(`PostgreSQL ${cluster.version}`);
   // scratch files live inside the cluster's temp dir, so every cleanup path of the cluster (stop,
   // exit/signal handlers, watchdog running as the dir's owner) removes them too
   const work = join(cluster.baseDir, 'work');
@@ -1084,6 +1173,7 @@ async function main(): Promise<number> {
           const pc = rec.perConnection?.[s.index] ?? {};
           entries.push({
             file,
+            server: `PostgreSQL ${cluster.version}`,
             description: pc.description ?? rec.description,
             client: rec.client,
             auth: pc.auth ?? rec.auth,
@@ -1130,7 +1220,7 @@ async function main(): Promise<number> {
   }
   const index: FixtureIndexEntry[] = [];
   const claimed = new Set<string>();
-  for (const rec of RECORDINGS) {
+  for (const rec of ALL_RECORDINGS) {
     const fresh = newEntries.get(rec.name);
     const entries = fresh ?? old.filter((e) => belongsTo(e.file, rec.name) && existsSync(join(out, e.file)));
     for (const e of entries) { index.push(e); claimed.add(e.file); }
@@ -1141,7 +1231,7 @@ async function main(): Promise<number> {
     }
   } else {
     // keep entries for files we know nothing about (e.g. hand-added fixtures)
-    for (const e of old) if (!claimed.has(e.file) && existsSync(join(out, e.file)) && !RECORDINGS.some((r) => belongsTo(e.file, r.name))) index.push(e);
+    for (const e of old) if (!claimed.has(e.file) && existsSync(join(out, e.file)) && !ALL_RECORDINGS.some((r) => belongsTo(e.file, r.name))) index.push(e);
   }
   writeFileSync(indexPath, `${JSON.stringify(index, null, 2)}\n`);
 

@@ -15,10 +15,13 @@ export interface ProxyResult {
   messages: number;
 }
 
-export function proxySession(session: RecordedSession, opts: { rechunk?: (b: Uint8Array) => Uint8Array[]; strict?: boolean } = {}): ProxyResult {
+export function proxySession(
+  session: RecordedSession,
+  opts: { rechunk?: (b: Uint8Array) => Uint8Array[]; strict?: boolean; engine?: pg.EngineName } = {},
+): ProxyResult {
   const rechunk = opts.rechunk ?? ((b: Uint8Array) => [b]);
-  const toClient = new pg.BackendConnection({ strict: opts.strict ?? true });
-  const toServer = new pg.FrontendConnection({ strict: opts.strict ?? true });
+  const toClient = new pg.BackendConnection({ strict: opts.strict ?? true, engine: opts.engine });
+  const toServer = new pg.FrontendConnection({ strict: opts.strict ?? true, engine: opts.engine });
   const inF: Uint8Array[] = [];
   const inB: Uint8Array[] = [];
   const outF: Uint8Array[] = [];

@@ -940,7 +940,7 @@ function pgcodecClient(ctx: Ctx, o: Partial<Parameters<typeof WireClient.connect
   return WireClient.connect({ host: ctx.host, port: ctx.port, user: 'postgres', ...o });
 }
 
-const V3_2 = codec.StartupRequestCode.PROTOCOL_3_2;
+const V3_2 = codec.StartupRequestCode.V3_2;
 
 const RECORDINGS_18: Recording[] = [
   ...AGAIN_ON_18.map((name): Recording => {
@@ -960,7 +960,7 @@ const RECORDINGS_18: Recording[] = [
       assert(rows(await c.query("SELECT 1 AS one, 'deux' AS two, NULL AS three")).length === 1, 'simple query');
       for (const n of [1, 2]) {
         c.send(new codec.Parse({ query: 'SELECT $1::int * 10 AS n' }));
-        c.send(new codec.Bind({ params: [String(n)] }));
+        c.send(new codec.Bind({ paramValues: [String(n)] }));
         c.send(new codec.Describe({ kind: 'P' }));
         c.send(new codec.Execute());
         c.send(new codec.Sync());
@@ -988,7 +988,7 @@ const RECORDINGS_18: Recording[] = [
       canceller.send(new codec.CancelRequest({ processId, secretKey }));
       canceller.socket.end();
       const r = await c.untilReady();
-      assert(r.some((m) => m instanceof codec.ErrorResponse && m.sqlState === '57014'), 'cancelled');
+      assert(r.some((m) => m instanceof codec.ErrorResponse && m.code === '57014'), 'cancelled');
       await c.close();
     },
   },
@@ -1000,7 +1000,7 @@ const RECORDINGS_18: Recording[] = [
     description: "pgcodec's client asking for protocol 3.9 with two unknown _pq_ options as md5_user: NegotiateProtocolVersion (newest 3.2, both options listed), then MD5 and a 32-byte key on 3.2",
     async run(ctx) {
       const c = await pgcodecClient(ctx, { protocolVersion: codec.protocolVersion(3, 9), user: 'md5_user', password: 'md5_pass', params: { '_pq_.fixture_a': '1', '_pq_.fixture_b': 'on' } });
-      assert(c.negotiated?.newestMinor === 2 && c.negotiated.unrecognizedOptions.length === 2, 'negotiated down to 3.2, options listed');
+      assert(c.negotiated?.newestMinor === 2 && c.negotiated.unrecognized.length === 2, 'negotiated down to 3.2, options listed');
       assert(c.backendKey?.secretKey.length === 32, '32-byte key');
       await c.query('SELECT current_user');
       await c.close();

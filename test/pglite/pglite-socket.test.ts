@@ -102,7 +102,7 @@ afterAll(async () => {
 describe('PGlite over pglite-socket, protocol 3.0', { timeout: 10_000 }, () => {
   test('startup: AuthenticationOk, ParameterStatus, BackendKeyData (pid 42, 4-byte key), ReadyForQuery', async () => {
     const c = await client();
-    const key = checkStartup(await c.startup(pg.StartupRequestCode.PROTOCOL_3_0));
+    const key = checkStartup(await c.startup(pg.StartupRequestCode.V3_0));
     expect(key.processId).toBe(42);
     expect(key.secretKey.length).toBe(4);
     expect(c.isReady).toBe(true);
@@ -130,7 +130,7 @@ describe('PGlite over pglite-socket, protocol 3.0', { timeout: 10_000 }, () => {
 
     const e = await c.query('SELECT 1 / 0');
     expect(types(e)).toEqual(['ErrorResponse', 'ReadyForQuery']);
-    expect((e[0] as pg.ErrorResponse).sqlState).toBe('22012');
+    expect((e[0] as pg.ErrorResponse).code).toBe('22012');
     expect(c.isReady).toBe(true);
     expect(c.error).toBeNull();
     await c.close();
@@ -142,7 +142,7 @@ describe('PGlite over pglite-socket, protocol 3.0', { timeout: 10_000 }, () => {
     await c.startup();
     c.send(new pg.Parse({ statement: 's1', query: 'SELECT $1::int + 1 AS n, upper($2::text) AS t' }));
     c.send(new pg.Describe({ kind: 'S', name: 's1' }));
-    c.send(new pg.Bind({ statement: 's1', params: ['41', 'hi'] }));
+    c.send(new pg.Bind({ statement: 's1', paramValues: ['41', 'hi'] }));
     c.send(new pg.Describe({ kind: 'P' }));
     c.send(new pg.Execute());
     c.send(new pg.Sync());
@@ -165,7 +165,7 @@ describe('PGlite over pglite-socket, protocol 3.0', { timeout: 10_000 }, () => {
 
     // The named statement again, with a row limit: PortalSuspended, then the rest.
     c.send(new pg.Parse({ statement: 's2', query: 'SELECT g FROM generate_series(1, $1::int) g' }));
-    c.send(new pg.Bind({ statement: 's2', portal: 'p', params: ['3'] }));
+    c.send(new pg.Bind({ statement: 's2', portal: 'p', paramValues: ['3'] }));
     c.send(new pg.Execute({ portal: 'p', maxRows: 2 }));
     c.send(new pg.Execute({ portal: 'p' }));
     c.send(new pg.Close({ kind: 'S', name: 's2' }));
@@ -217,7 +217,7 @@ describe('PGlite over pglite-socket, protocol 3.2', { timeout: 10_000 }, () => {
   test('a 3.2 StartupMessage is not recognised by the socket layer: no answer at all, connection left open', async () => {
     const c = await client();
     const startup = new pg.StartupMessage({
-      protocolVersion: pg.StartupRequestCode.PROTOCOL_3_2,
+      protocolVersion: pg.StartupRequestCode.V3_2,
       params: { user: 'postgres', database: 'postgres' },
     });
     const bytes = c.send(startup);
@@ -233,7 +233,7 @@ describe('PGlite over pglite-socket, protocol 3.2', { timeout: 10_000 }, () => {
 
     // The server got over it: a 3.0 connection works afterwards.
     const d = await client();
-    checkStartup(await d.startup(pg.StartupRequestCode.PROTOCOL_3_0));
+    checkStartup(await d.startup(pg.StartupRequestCode.V3_0));
     expect(rows(await d.query('SELECT 32'))).toEqual([['32']]);
     await d.close();
     open.delete(d);
@@ -250,7 +250,7 @@ describe('PGlite over pglite-socket, protocol 3.2', { timeout: 10_000 }, () => {
       return [...c.receive(Buffer.concat(out))];
     };
     const startup = await roundTrip([
-      new pg.StartupMessage({ protocolVersion: pg.StartupRequestCode.PROTOCOL_3_2, params: { user: 'postgres', database: 'postgres' } }),
+      new pg.StartupMessage({ protocolVersion: pg.StartupRequestCode.V3_2, params: { user: 'postgres', database: 'postgres' } }),
     ]);
     const key = checkStartup(startup); // no NegotiateProtocolVersion: 3.2 accepted
     expect(key.processId).toBe(42);

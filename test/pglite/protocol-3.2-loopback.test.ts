@@ -94,7 +94,7 @@ class MiniServer {
       let minor = m.minorVersion;
       if (minor > 2) {
         // What PostgreSQL 18 does for a newer minor version: offer 3.2 and go on in 3.2.
-        be.send(new pg.NegotiateProtocolVersion({ newestMinorVersion: 2 }));
+        be.send(new pg.NegotiateProtocolVersion({ newestMinor: 2 }));
         minor = 2;
       }
       const s: Session = {
@@ -190,12 +190,12 @@ afterAll(async () => {
 describe('protocol 3.2 between FrontendConnection and BackendConnection over loopback TCP', { timeout: 10_000 }, () => {
   test('3.2 startup: BackendKeyData carries a 32-byte key, byte for byte; a simple query works', async () => {
     const c = await client();
-    const key = keyOf(await c.startup(pg.StartupRequestCode.PROTOCOL_3_2));
+    const key = keyOf(await c.startup(pg.StartupRequestCode.V3_2));
     expect(mini.startups.at(-1)!.protocolVersion).toBe(196610);
     expect(mini.startups.at(-1)!.minorVersion).toBe(2);
 
     const issued = mini.sessions.get(key.processId)!;
-    expect(issued.protocolVersion).toBe(pg.StartupRequestCode.PROTOCOL_3_2);
+    expect(issued.protocolVersion).toBe(pg.StartupRequestCode.V3_2);
     expect(key.secretKey.length).toBe(KEY_LENGTH_3_2);
     expect(Buffer.from(key.secretKey).equals(Buffer.from(issued.secretKey))).toBe(true);
     // 'K' | Int32 len | Int32 pid | 32 key bytes
@@ -210,7 +210,7 @@ describe('protocol 3.2 between FrontendConnection and BackendConnection over loo
 
   test('CancelRequest with the 32-byte key on a second connection cancels the running query', async () => {
     const c = await client();
-    const key = keyOf(await c.startup(pg.StartupRequestCode.PROTOCOL_3_2));
+    const key = keyOf(await c.startup(pg.StartupRequestCode.V3_2));
     expect(key.secretKey.length).toBe(KEY_LENGTH_3_2);
 
     const started = mini.nextQueryStarted();
@@ -230,7 +230,7 @@ describe('protocol 3.2 between FrontendConnection and BackendConnection over loo
 
     const r = await c.untilReady(2_000);
     expect(types(r)).toEqual(['ErrorResponse', 'ReadyForQuery']);
-    expect((r[0] as pg.ErrorResponse).sqlState).toBe('57014');
+    expect((r[0] as pg.ErrorResponse).code).toBe('57014');
 
     expect(mini.cancels).toHaveLength(1);
     const got = mini.cancels[0]!;
@@ -247,7 +247,7 @@ describe('protocol 3.2 between FrontendConnection and BackendConnection over loo
 
   test('a CancelRequest whose key differs (one bit, or only the first 4 bytes) cancels nothing', async () => {
     const c = await client();
-    const key = keyOf(await c.startup(pg.StartupRequestCode.PROTOCOL_3_2));
+    const key = keyOf(await c.startup(pg.StartupRequestCode.V3_2));
     const started = mini.nextQueryStarted();
     c.send(new pg.Query({ queryString: 'SELECT pg_sleep(0.4)' }));
     await within(started, 2_000, 'query start');
@@ -272,14 +272,14 @@ describe('protocol 3.2 between FrontendConnection and BackendConnection over loo
 
   test('the key length follows the version: 3.0 gets 4 bytes, 3.3 gets NegotiateProtocolVersion(3.2) and 32 bytes', async () => {
     const c30 = await client();
-    const k30 = keyOf(await c30.startup(pg.StartupRequestCode.PROTOCOL_3_0));
+    const k30 = keyOf(await c30.startup(pg.StartupRequestCode.V3_0));
     expect(k30.secretKey.length).toBe(4);
     expect(c30.log.some((m) => m instanceof pg.NegotiateProtocolVersion)).toBe(false);
 
     const c33 = await client();
     const msgs = await c33.startup(pg.protocolVersion(3, 3));
     expect(msgs[0]).toBeInstanceOf(pg.NegotiateProtocolVersion);
-    expect((msgs[0] as pg.NegotiateProtocolVersion).newestMinorVersion).toBe(2);
+    expect((msgs[0] as pg.NegotiateProtocolVersion).newestMinor).toBe(2);
     const k33 = keyOf(msgs);
     expect(k33.secretKey.length).toBe(KEY_LENGTH_3_2);
     expect(Buffer.from(k33.secretKey).equals(Buffer.from(mini.sessions.get(k33.processId)!.secretKey))).toBe(true);

@@ -128,7 +128,7 @@ export class SocketClient extends pg.FrontendConnection {
   }
 
   /** Sends a StartupMessage and returns the server's answer up to ReadyForQuery (trust authentication only). */
-  async startup(protocolVersion: number = pg.StartupRequestCode.PROTOCOL_3_0, timeoutMs = 5_000): Promise<pg.BackendMessage[]> {
+  async startup(protocolVersion: number = pg.StartupRequestCode.V3_0, timeoutMs = 5_000): Promise<pg.BackendMessage[]> {
     this.send(new pg.StartupMessage({ protocolVersion, params: { user: 'postgres', database: 'postgres' } }));
     return this.untilReady(timeoutMs);
   }

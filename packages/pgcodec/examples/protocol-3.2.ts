@@ -22,7 +22,7 @@ sock.on('data', (chunk) => {
   if (conn.isReady) sock.end(conn.send(new Terminate()));
 });
 
-const startup = new StartupMessage({ protocolVersion: StartupRequestCode.PROTOCOL_3_2, params: { user, database: env.PGDATABASE ?? 'postgres' } });
+const startup = new StartupMessage({ protocolVersion: StartupRequestCode.V3_2, params: { user, database: env.PGDATABASE ?? 'postgres' } });
 sock.write(conn.send(startup));
 /* Output:
 protocol 3.2: a cancel key of 32 bytes

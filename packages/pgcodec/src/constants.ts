@@ -31,16 +31,16 @@ export const TransactionStatus = {
   /** 'T': in a transaction block. */
   IN_TRANSACTION: 'T',
   /** 'E': in a failed transaction block (queries rejected until the block ends). */
-  IN_FAILED_TRANSACTION: 'E',
+  ERROR_TRANSACTION: 'E',
 } as const;
 export type TransactionStatus = (typeof TransactionStatus)[keyof typeof TransactionStatus];
 
 /** The Int32 after a startup packet's length: a protocol version or a special request code. */
 export const StartupRequestCode = {
   /** Protocol 3.0: (3 << 16) | 0. */
-  PROTOCOL_3_0: 196608,
+  V3_0: 196608,
   /** Protocol 3.2 (PostgreSQL 18): (3 << 16) | 2. */
-  PROTOCOL_3_2: 196610,
+  V3_2: 196610,
   /** CancelRequest: (1234 << 16) | 5678. */
   CANCEL_REQUEST: 80877102,
   /** SSLRequest: (1234 << 16) | 5679. */

@@ -94,7 +94,7 @@ const B = (make: Case['make'], phase: pg.ConnectionPhase = P.READY): Case => ({ 
 const cases: Record<string, Case> = {
   StartupMessage: F(P.STARTUP, (v) =>
     fc
-      .record({ version: v.oneOf([pg.StartupRequestCode.PROTOCOL_3_0, pg.StartupRequestCode.PROTOCOL_3_2, (3 << 16) | 9], [2 << 16, 4 << 16, NaN]), params: fc.array(fc.tuple(v.name(), v.text()), { maxLength: 4 }) })
+      .record({ version: v.oneOf([pg.StartupRequestCode.V3_0, pg.StartupRequestCode.V3_2, (3 << 16) | 9], [2 << 16, 4 << 16, NaN]), params: fc.array(fc.tuple(v.name(), v.text()), { maxLength: 4 }) })
       .map(({ version, params }) => () => new pg.StartupMessage({ protocolVersion: version, params })),
   ),
   SSLRequest: F(P.STARTUP, () => of(new pg.SSLRequest())),
@@ -112,7 +112,7 @@ const cases: Record<string, Case> = {
   ),
   Bind: F(P.READY, (v) =>
     fc
-      .record({ portal: v.text(), statement: v.text(), paramFormats: v.list(v.format(), 0), params: v.list(v.value(), null), resultFormats: v.list(v.format(), 1) })
+      .record({ portal: v.text(), statement: v.text(), paramFormats: v.list(v.format(), 0), paramValues: v.list(v.value(), null), resultFormats: v.list(v.format(), 1) })
       .map((o) => () => new pg.Bind(o)),
   ),
   Describe: F(P.READY, (v) => fc.record({ kind: v.oneOf(['S', 'P'] as const, ['X', 'SP', '']), name: v.text() }).map((o) => () => new pg.Describe(o))),
@@ -122,10 +122,10 @@ const cases: Record<string, Case> = {
   Flush: F(P.READY, () => of(new pg.Flush())),
   CopyData: F(P.READY, (v) => v.bytes().map((data) => () => new pg.CopyData({ data }))),
   CopyDone: F(P.READY, () => of(new pg.CopyDone())),
-  CopyFail: F(P.READY, (v) => v.text().map((message) => () => new pg.CopyFail({ message }))),
+  CopyFail: F(P.READY, (v) => v.text().map((errorMessage) => () => new pg.CopyFail({ errorMessage }))),
   FunctionCall: F(P.READY, (v) =>
     fc
-      .record({ functionOid: v.oid(), argFormats: v.list(v.format(), 1), args: v.list(v.value(), null), resultFormat: v.format() })
+      .record({ functionOid: v.oid(), argFormats: v.list(v.format(), 1), arguments: v.list(v.value(), null), resultFormat: v.format() })
       .map((o) => () => new pg.FunctionCall(o)),
   ),
   Terminate: F(P.READY, () => of(new pg.Terminate())),
@@ -147,7 +147,7 @@ const cases: Record<string, Case> = {
   BackendKeyData: B((v) => fc.record({ processId: v.int32(), secretKey: v.key() }).map((o) => () => new pg.BackendKeyData(o))),
   ParameterStatus: B((v) => fc.record({ name: v.text(), value: v.text() }).map((o) => () => new pg.ParameterStatus(o))),
   NegotiateProtocolVersion: B((v) =>
-    fc.record({ newestMinorVersion: v.int32(), unrecognizedOptions: fc.array(v.text(), { maxLength: 3 }) }).map((o) => () => new pg.NegotiateProtocolVersion(o)),
+    fc.record({ raw: v.int32(), unrecognized: fc.array(v.text(), { maxLength: 3 }) }).map((o) => () => new pg.NegotiateProtocolVersion({ newestMinor: typeof o.raw === 'number' ? o.raw & 0xffff : 0, rawNewestMinor: o.raw, unrecognized: o.unrecognized })),
   ),
   ReadyForQuery: B((v) => v.oneOf(['I', 'T', 'E'] as const, ['II', 'X', '', 73]).map((status) => () => new pg.ReadyForQuery({ status }))),
   ErrorResponse: B((v) => fields(v).map((f) => () => new pg.ErrorResponse({ fields: f }))),
@@ -157,7 +157,7 @@ const cases: Record<string, Case> = {
   ),
   RowDescription: B((v) => {
     const field = fc
-      .record({ name: v.text(), tableOid: v.oid(), columnAttrNum: v.int16(), typeOid: v.oid(), typeSize: v.int16(), typeModifier: v.int32(), formatCode: v.format() })
+      .record({ name: v.text(), tableOid: v.oid(), columnAttr: v.int16(), typeOid: v.oid(), typeSize: v.int16(), typeModifier: v.int32(), formatCode: v.format() })
       .map((o) => new pg.FieldDescription(o));
     return v.list(field, new pg.FieldDescription({ name: 'c', typeOid: 25 })).map((f) => () => new pg.RowDescription({ fields: f }));
   }),
@@ -182,7 +182,7 @@ function fields(v: Values): fc.Arbitrary<{ code: string; value: string }[]> {
 }
 
 function copyResponse(v: Values) {
-  return fc.record({ format: v.format(), columnFormats: v.list(v.format(), 0) });
+  return fc.record({ overallFormat: v.format(), colFormats: v.list(v.format(), 0) });
 }
 
 /** A message's fields as plain, comparable values. */

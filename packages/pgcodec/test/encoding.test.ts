@@ -44,12 +44,12 @@ describe('the audit: inputs that were encoded into bytes the peer reads differen
   });
 
   it('Bind with 65537 parameters is refused, not written with a count of 1', () => {
-    refused(() => new pg.Bind({ params: Array(65537).fill('1') }), E.TOO_MANY, 'Bind', 'params');
+    refused(() => new pg.Bind({ paramValues: Array(65537).fill('1') }), E.TOO_MANY, 'Bind', 'paramValues');
     // 65535 is the most an Int16 count carries (PostgreSQL reads it unsigned).
-    const max = new pg.Bind({ params: Array(65535).fill(null) }).toWire();
+    const max = new pg.Bind({ paramValues: Array(65535).fill(null) }).toWire();
     const d = new pg.FrontendMessageDecoder({ phase: pg.ConnectionPhase.READY });
     d.feed(max);
-    expect((d.read() as pg.Bind).params).toHaveLength(65535);
+    expect((d.read() as pg.Bind).paramValues).toHaveLength(65535);
   });
 
   it('Execute maxRows and CancelRequest processId must be Int32', () => {
@@ -110,7 +110,7 @@ const stringFields: [string, string, (s: string) => pg.PgMessage][] = [
   ['Describe', 'name', (s) => new pg.Describe({ kind: 'S', name: s })],
   ['Close', 'name', (s) => new pg.Close({ kind: 'P', name: s })],
   ['Execute', 'portal', (s) => new pg.Execute({ portal: s })],
-  ['CopyFail', 'message', (s) => new pg.CopyFail({ message: s })],
+  ['CopyFail', 'errorMessage', (s) => new pg.CopyFail({ errorMessage: s })],
   ['ErrorResponse', 'fields', (s) => new pg.ErrorResponse({ fields: { S: 'ERROR', M: s } })],
   ['NoticeResponse', 'fields', (s) => new pg.NoticeResponse({ fields: { S: 'NOTICE', M: s } })],
   ['ParameterStatus', 'name', (s) => new pg.ParameterStatus({ name: s, value: 'on' })],
@@ -119,7 +119,7 @@ const stringFields: [string, string, (s: string) => pg.PgMessage][] = [
   ['NotificationResponse', 'payload', (s) => new pg.NotificationResponse({ processId: 1, channel: 'c', payload: s })],
   ['CommandComplete', 'tag', (s) => new pg.CommandComplete({ tag: s })],
   ['RowDescription', 'fields.name', (s) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: s, typeOid: 25 })] })],
-  ['NegotiateProtocolVersion', 'unrecognizedOptions', (s) => new pg.NegotiateProtocolVersion({ newestMinorVersion: 0, unrecognizedOptions: [s] })],
+  ['NegotiateProtocolVersion', 'unrecognized', (s) => new pg.NegotiateProtocolVersion({ newestMinor: 0, unrecognized: [s] })],
 ];
 
 describe('every NUL-terminated string field', () => {
@@ -144,7 +144,7 @@ const intFields: [string, string, 'int16' | 'int32' | 'oid' | 'format' | 'byte',
   ['CancelRequest', 'processId', 'int32', (v) => new pg.CancelRequest({ processId: v, secretKey: new Uint8Array(4) })],
   ['BackendKeyData', 'processId', 'int32', (v) => new pg.BackendKeyData({ processId: v, secretKey: new Uint8Array(4) })],
   ['NotificationResponse', 'processId', 'int32', (v) => new pg.NotificationResponse({ processId: v, channel: 'c' })],
-  ['NegotiateProtocolVersion', 'newestMinorVersion', 'int32', (v) => new pg.NegotiateProtocolVersion({ newestMinorVersion: v })],
+  ['NegotiateProtocolVersion', 'rawNewestMinor', 'int32', (v) => new pg.NegotiateProtocolVersion({ newestMinor: typeof v === 'number' ? v & 0xffff : 0, rawNewestMinor: v })],
   ['Execute', 'maxRows', 'int32', (v) => new pg.Execute({ maxRows: v })],
   ['Parse', 'paramTypes', 'oid', (v) => new pg.Parse({ query: 'q', paramTypes: [v] })],
   ['ParameterDescription', 'typeOids', 'oid', (v) => new pg.ParameterDescription({ typeOids: [v] })],
@@ -153,11 +153,11 @@ const intFields: [string, string, 'int16' | 'int32' | 'oid' | 'format' | 'byte',
   ['FunctionCall', 'argFormats', 'format', (v) => new pg.FunctionCall({ functionOid: 1, argFormats: [v] })],
   ['Bind', 'paramFormats', 'format', (v) => new pg.Bind({ paramFormats: [v] })],
   ['Bind', 'resultFormats', 'format', (v) => new pg.Bind({ resultFormats: [v] })],
-  ['CopyOutResponse', 'columnFormats', 'format', (v) => new pg.CopyOutResponse({ format: 1, columnFormats: [v] })],
-  ['CopyInResponse', 'format', 'format', (v) => new pg.CopyInResponse({ format: v })],
+  ['CopyOutResponse', 'colFormats', 'format', (v) => new pg.CopyOutResponse({ overallFormat: 1, colFormats: [v] })],
+  ['CopyInResponse', 'overallFormat', 'format', (v) => new pg.CopyInResponse({ overallFormat: v })],
   ['RowDescription', 'fields.tableOid', 'oid', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, tableOid: v })] })],
   ['RowDescription', 'fields.typeOid', 'oid', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: v })] })],
-  ['RowDescription', 'fields.columnAttrNum', 'int16', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, columnAttrNum: v })] })],
+  ['RowDescription', 'fields.columnAttr', 'int16', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, columnAttr: v })] })],
   ['RowDescription', 'fields.typeSize', 'int16', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, typeSize: v })] })],
   ['RowDescription', 'fields.typeModifier', 'int32', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, typeModifier: v })] })],
   ['RowDescription', 'fields.formatCode', 'format', (v) => new pg.RowDescription({ fields: [new pg.FieldDescription({ name: 'a', typeOid: 25, formatCode: v })] })],
@@ -189,7 +189,7 @@ describe('every integer field', () => {
   it('a value of the wrong type in a bytes field is refused by the constructor', () => {
     refused(() => new pg.CopyData({ data: 42 as unknown as Uint8Array }), E.WRONG_TYPE, 'CopyData', 'data');
     refused(() => new pg.DataRow({ columns: [undefined as unknown as null] }), E.WRONG_TYPE, 'DataRow', 'columns');
-    refused(() => new pg.Bind({ params: 'abc' as unknown as string[] }), E.WRONG_TYPE, 'Bind', 'params');
+    refused(() => new pg.Bind({ paramValues: 'abc' as unknown as string[] }), E.WRONG_TYPE, 'Bind', 'paramValues');
     refused(() => new pg.CopyData({ data: 'a\uD800' }), E.INVALID_TEXT, 'CopyData', 'data');
     refused(() => new pg.SSLResponse({ accepted: 'yes' as unknown as boolean }), E.WRONG_TYPE, 'SSLResponse', 'accepted');
     refused(() => new pg.Parse({ query: 'q', paramTypes: 7 as unknown as number[] }), E.WRONG_TYPE, 'Parse', 'paramTypes');
@@ -202,8 +202,8 @@ describe('every integer field', () => {
     refused(() => new pg.ParameterDescription({ typeOids: many(0) }), E.TOO_MANY, 'ParameterDescription', 'typeOids');
     refused(() => new pg.Bind({ paramFormats: many(0) }), E.TOO_MANY, 'Bind', 'paramFormats');
     refused(() => new pg.Bind({ resultFormats: many(0) }), E.TOO_MANY, 'Bind', 'resultFormats');
-    refused(() => new pg.FunctionCall({ functionOid: 1, args: many(null) }), E.TOO_MANY, 'FunctionCall', 'args');
-    refused(() => new pg.CopyInResponse({ columnFormats: many(0) }), E.TOO_MANY, 'CopyInResponse', 'columnFormats');
+    refused(() => new pg.FunctionCall({ functionOid: 1, arguments: many(null) }), E.TOO_MANY, 'FunctionCall', 'arguments');
+    refused(() => new pg.CopyInResponse({ colFormats: many(0) }), E.TOO_MANY, 'CopyInResponse', 'colFormats');
     const field = new pg.FieldDescription({ name: 'a', typeOid: 25 });
     refused(() => new pg.RowDescription({ fields: many(field) }), E.TOO_MANY, 'RowDescription', 'fields');
     expect(new pg.DataRow({ columns: many(null).slice(1) }).toWire()).toHaveLength(7 + 4 * 65535);

@@ -276,7 +276,7 @@ describe('differential: WebAssembly and TypeScript engines agree', () => {
   it('frontend traffic: pipelined extended queries and COPY data', () => {
     const parts: Uint8Array[] = [];
     for (let i = 0; i < 200; i++) {
-      parts.push(new pg.Parse({ query: `SELECT $1::int + ${i}` }).toWire(), new pg.Bind({ params: [String(i)] }).toWire());
+      parts.push(new pg.Parse({ query: `SELECT $1::int + ${i}` }).toWire(), new pg.Bind({ paramValues: [String(i)] }).toWire());
       parts.push(new pg.Describe({ kind: 'P' }).toWire(), new pg.Execute().toWire(), new pg.Sync().toWire());
       parts.push(new pg.CopyData({ data: `${i}\trow\n` }).toWire());
     }

@@ -129,7 +129,7 @@ describe('message API', () => {
 
   it('ErrorResponse gives named access and keeps unknown fields in order', () => {
     const e = new pg.ErrorResponse({ fields: { S: 'ERROR', C: '22012', M: 'division by zero', D: 'd', H: 'h', Q: 'unknown' } });
-    expect([e.severity, e.sqlState, e.message, e.detail, e.hint, e.get('Q'), e.get('?')]).toEqual([
+    expect([e.severity, e.code, e.message, e.detail, e.hint, e.get('Q'), e.get('?')]).toEqual([
       'ERROR',
       '22012',
       'division by zero',
@@ -145,9 +145,9 @@ describe('message API', () => {
   });
 
   it('Bind applies the 0/1/N format rule without rewriting what was sent', () => {
-    expect(new pg.Bind({ params: ['a', 'b'] }).paramFormat(1)).toBe(0);
-    expect(new pg.Bind({ paramFormats: [1], params: ['a', 'b'] }).paramFormat(1)).toBe(1);
-    const b = new pg.Bind({ paramFormats: [0, 1], params: ['a', 'b'] });
+    expect(new pg.Bind({ paramValues: ['a', 'b'] }).paramFormat(1)).toBe(0);
+    expect(new pg.Bind({ paramFormats: [1], paramValues: ['a', 'b'] }).paramFormat(1)).toBe(1);
+    const b = new pg.Bind({ paramFormats: [0, 1], paramValues: ['a', 'b'] });
     expect([b.paramFormat(0), b.paramFormat(1)]).toEqual([0, 1]);
     expect(b.paramFormats).toEqual([0, 1]);
   });
@@ -177,7 +177,7 @@ describe('message API', () => {
   });
 
   it('protocolVersion builds version codes', () => {
-    expect(pg.protocolVersion(3, 2)).toBe(pg.StartupRequestCode.PROTOCOL_3_2);
+    expect(pg.protocolVersion(3, 2)).toBe(pg.StartupRequestCode.V3_2);
   });
 });
 

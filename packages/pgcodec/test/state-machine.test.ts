@@ -43,8 +43,8 @@ describe('startup and authentication', () => {
 
   it('MD5: the password answers the request; NegotiateProtocolVersion and notices may come first', () => {
     const p = new Pair()
-      .c(new pg.StartupMessage({ protocolVersion: pg.StartupRequestCode.PROTOCOL_3_2, params: { user: 'u', _pq_x: '1' } }))
-      .s(new pg.NegotiateProtocolVersion({ newestMinorVersion: 0, unrecognizedOptions: ['_pq_x'] }))
+      .c(new pg.StartupMessage({ protocolVersion: pg.StartupRequestCode.V3_2, params: { user: 'u', _pq_x: '1' } }))
+      .s(new pg.NegotiateProtocolVersion({ newestMinor: 0, unrecognized: ['_pq_x'] }))
       .s(new pg.AuthenticationMD5Password({ salt: Uint8Array.of(1, 2, 3, 4) }))
       .c(new pg.PasswordMessage({ password: 'md5abc' }))
       .s(new pg.AuthenticationOk(), rfq());
@@ -164,7 +164,7 @@ describe('simple query', () => {
 
 describe('extended query', () => {
   const parse = (q = 'SELECT $1') => new pg.Parse({ query: q });
-  const bind = () => new pg.Bind({ params: ['1'] });
+  const bind = () => new pg.Bind({ paramValues: ['1'] });
   const exec = (maxRows = 0) => new pg.Execute({ maxRows });
   const sync = () => new pg.Sync();
 
@@ -248,7 +248,7 @@ describe('extended query', () => {
 describe('COPY', () => {
   it('COPY FROM STDIN: data, done, complete', () => {
     const p = Pair.ready().c(new pg.Query({ queryString: 'COPY t FROM STDIN' }));
-    p.s(new pg.CopyInResponse({ format: 0, columnFormats: [0] }));
+    p.s(new pg.CopyInResponse({ overallFormat: 0, colFormats: [0] }));
     expect(p.phase).toBe(P.COPY_IN);
     p.c(new pg.CopyData({ data: '1\n' }), new pg.CopyDone());
     expect(p.phase).toBe(P.SIMPLE_QUERY);
@@ -258,7 +258,7 @@ describe('COPY', () => {
 
   it('CopyFail aborts a COPY FROM STDIN', () => {
     const p = Pair.ready().c(new pg.Query({ queryString: 'COPY t FROM STDIN' })).s(new pg.CopyInResponse());
-    p.c(new pg.CopyData({ data: 'x' }), new pg.CopyFail({ message: 'gave up' })).s(err('ERROR', '57014'), rfq());
+    p.c(new pg.CopyData({ data: 'x' }), new pg.CopyFail({ errorMessage: 'gave up' })).s(err('ERROR', '57014'), rfq());
     expect(p.phase).toBe(P.READY);
   });
 
@@ -268,13 +268,13 @@ describe('COPY', () => {
     expect(p.phase).toBe(P.SIMPLE_QUERY);
     p.c(new pg.CopyData({ data: 'late' }), new pg.CopyDone());
     p.s(rfq());
-    p.c(new pg.CopyFail({ message: 'stray' }));
+    p.c(new pg.CopyFail({ errorMessage: 'stray' }));
     expect(p.phase).toBe(P.READY);
   });
 
   it('COPY TO STDOUT in an extended query', () => {
     const p = Pair.ready().c(new pg.Parse({ query: 'COPY t TO STDOUT' }), new pg.Bind({}), new pg.Execute(), new pg.Sync());
-    p.s(new pg.ParseComplete(), new pg.BindComplete(), new pg.CopyOutResponse({ format: 1, columnFormats: [1] }));
+    p.s(new pg.ParseComplete(), new pg.BindComplete(), new pg.CopyOutResponse({ overallFormat: 1, colFormats: [1] }));
     expect(p.phase).toBe(P.COPY_OUT);
     p.s(new pg.CopyData({ data: 'row' }), new pg.CopyDone());
     expect(p.phase).toBe(P.EXTENDED_QUERY);
@@ -290,7 +290,7 @@ describe('COPY', () => {
 
   it.each(['client', 'server'] as const)('COPY_BOTH (replication) ended first by the %s', (first) => {
     const p = Pair.ready().c(new pg.Query({ queryString: 'START_REPLICATION SLOT s LOGICAL 0/0' }));
-    p.s(new pg.CopyBothResponse({ format: 0, columnFormats: [] }));
+    p.s(new pg.CopyBothResponse({ overallFormat: 0, colFormats: [] }));
     expect(p.phase).toBe(P.COPY_BOTH);
     p.s(new pg.CopyData({ data: 'w' })).c(new pg.CopyData({ data: 'r' }));
     if (first === 'client') {
@@ -311,7 +311,7 @@ describe('COPY', () => {
 
 describe('function call', () => {
   it('FunctionCall, FunctionCallResponse, ReadyForQuery', () => {
-    const p = Pair.ready().c(new pg.FunctionCall({ functionOid: 957, args: [] }));
+    const p = Pair.ready().c(new pg.FunctionCall({ functionOid: 957, arguments: [] }));
     expect(p.phase).toBe(P.FUNCTION_CALL);
     p.s(new pg.FunctionCallResponse({ result: Uint8Array.of(0, 0, 0, 1) }), rfq());
     expect(p.phase).toBe(P.READY);

@@ -4,8 +4,8 @@
  *
  *   'd' CopyData           Byten data
  *   'c' CopyDone           (empty)
- *   'f' CopyFail           String reason                      (frontend)
- *   'G' CopyInResponse     Int8 format | Int16 n | Int16 columnFormat × n
+ *   'f' CopyFail           String errorMessage                (frontend)
+ *   'G' CopyInResponse     Int8 overallFormat | Int16 n | Int16 colFormat × n
  *   'H' CopyOutResponse    (same layout)
  *   'W' CopyBothResponse   (same layout)
  */
@@ -41,16 +41,16 @@ export type CopyDone = InstanceType<typeof CopyDone>;
 export class CopyFail extends PgMessage {
   declare readonly type: 'CopyFail';
   /** Why the client aborts the COPY; the server reports it in its ErrorResponse. */
-  readonly message: string;
-  constructor(opts: { message: string }) {
+  readonly errorMessage: string;
+  constructor(opts: { errorMessage: string }) {
     super();
-    this.message = opts.message;
+    this.errorMessage = opts.errorMessage;
   }
   writePayload(w: Writer): void {
-    w.cstring(this.message, 'message');
+    w.cstring(this.errorMessage, 'errorMessage');
   }
   static read(r: Reader): CopyFail {
-    return new CopyFail({ message: r.cstring('error message') });
+    return new CopyFail({ errorMessage: r.cstring('error message') });
   }
 }
 defineMessage(CopyFail, 'CopyFail', FrontendCode.CopyFail, 'frontend');
@@ -58,23 +58,23 @@ defineMessage(CopyFail, 'CopyFail', FrontendCode.CopyFail, 'frontend');
 /** The three COPY responses share one layout. */
 abstract class CopyResponse extends PgMessage {
   /** Overall format: 0 textual, 1 binary. */
-  readonly format: number;
-  /** Per-column formats (all 0 when `format` is 0). */
-  readonly columnFormats: readonly number[];
-  constructor(opts: { format?: number; columnFormats?: readonly number[] } = {}) {
+  readonly overallFormat: number;
+  /** Per-column formats (all 0 when `overallFormat` is 0). */
+  readonly colFormats: readonly number[];
+  constructor(opts: { overallFormat?: number; colFormats?: readonly number[] } = {}) {
     super();
-    this.format = opts.format ?? 0;
-    this.columnFormats = opts.columnFormats ?? [];
+    this.overallFormat = opts.overallFormat ?? 0;
+    this.colFormats = opts.colFormats ?? [];
   }
   writePayload(w: Writer): void {
-    const f = this.format;
-    if (f !== 0 && f !== 1) w.fail(ErrorCode.INVALID_VALUE, 'format', `overall format ${String(f)} is not 0 (text) or 1 (binary)`);
-    w.u8(f).formats(this.columnFormats, 'columnFormats');
+    const f = this.overallFormat;
+    if (f !== 0 && f !== 1) w.fail(ErrorCode.INVALID_VALUE, 'overallFormat', `overall format ${String(f)} is not 0 (text) or 1 (binary)`);
+    w.u8(f).formats(this.colFormats, 'colFormats');
   }
-  protected static fields(r: Reader): { format: number; columnFormats: number[] } {
-    const format = r.u8('overall format');
-    if (format !== 0 && format !== 1) r.fail(ErrorCode.INVALID_VALUE, `overall format ${format} is not 0 (text) or 1 (binary)`, r.pos - 1);
-    return { format, columnFormats: readFormatCodes(r, 'column format code') };
+  protected static fields(r: Reader): { overallFormat: number; colFormats: number[] } {
+    const overallFormat = r.u8('overall format');
+    if (overallFormat !== 0 && overallFormat !== 1) r.fail(ErrorCode.INVALID_VALUE, `overall format ${overallFormat} is not 0 (text) or 1 (binary)`, r.pos - 1);
+    return { overallFormat, colFormats: readFormatCodes(r, 'column format code') };
   }
 }
 

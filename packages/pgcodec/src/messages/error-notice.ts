@@ -69,7 +69,7 @@ abstract class NoticeBase extends PgMessage {
     return this.get(ErrorField.SEVERITY);
   }
   /** 'C': the SQLSTATE code. */
-  get sqlState(): string | undefined {
+  get code(): string | undefined {
     return this.get(ErrorField.CODE);
   }
   /** 'M': the primary human-readable message. */

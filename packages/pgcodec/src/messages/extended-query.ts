@@ -82,21 +82,21 @@ export class Bind extends PgMessage {
   /** Parameter format codes exactly as sent: none (all text), one (applies to all), or one per parameter. */
   readonly paramFormats: readonly number[];
   /** Parameter values; null is SQL NULL. */
-  readonly params: readonly (Uint8Array | null)[];
+  readonly paramValues: readonly (Uint8Array | null)[];
   /** Result column format codes exactly as sent: none, one, or one per column. */
   readonly resultFormats: readonly number[];
   constructor(opts: {
     portal?: string;
     statement?: string;
     paramFormats?: readonly number[];
-    params?: readonly (Uint8Array | string | null)[];
+    paramValues?: readonly (Uint8Array | string | null)[];
     resultFormats?: readonly number[];
   }) {
     super();
     this.portal = opts.portal ?? '';
     this.statement = opts.statement ?? '';
     this.paramFormats = opts.paramFormats ?? [];
-    this.params = toByteList(opts.params ?? [], this, 'params');
+    this.paramValues = toByteList(opts.paramValues ?? [], this, 'paramValues');
     this.resultFormats = opts.resultFormats ?? [];
   }
   /** The format of parameter i, applying the 0/1/N rule. */
@@ -106,20 +106,20 @@ export class Bind extends PgMessage {
   }
   override sizeHint(): number {
     let n = 16 + (this.portal.length + this.statement.length) * 3 + 2 * (this.paramFormats.length + this.resultFormats.length);
-    for (const p of this.params) n += 4 + (p?.length ?? 0);
+    for (const p of this.paramValues) n += 4 + (p?.length ?? 0);
     return n;
   }
   writePayload(w: Writer): void {
     w.cstring(this.portal, 'portal').cstring(this.statement, 'statement').formats(this.paramFormats, 'paramFormats');
-    w.values(this.params, 'params').formats(this.resultFormats, 'resultFormats');
+    w.values(this.paramValues, 'paramValues').formats(this.resultFormats, 'resultFormats');
   }
   static read(r: Reader): Bind {
     const portal = r.cstring('portal name');
     const statement = r.cstring('statement name');
     const paramFormats = readFormatCodes(r, 'parameter format code');
-    const params = readValues(r, 'parameter');
+    const paramValues = readValues(r, 'parameter');
     const resultFormats = readFormatCodes(r, 'result format code');
-    return new Bind({ portal, statement, paramFormats, params, resultFormats });
+    return new Bind({ portal, statement, paramFormats, paramValues, resultFormats });
   }
 }
 defineMessage(Bind, 'Bind', FrontendCode.Bind, 'frontend');

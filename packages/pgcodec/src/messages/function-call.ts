@@ -18,29 +18,30 @@ export class FunctionCall extends PgMessage {
   readonly functionOid: number;
   /** Argument format codes exactly as sent: none, one, or one per argument. */
   readonly argFormats: readonly number[];
-  readonly args: readonly (Uint8Array | null)[];
+  /** Argument values; null is SQL NULL. */
+  readonly arguments: readonly (Uint8Array | null)[];
   readonly resultFormat: number;
   constructor(opts: {
     functionOid: number;
     argFormats?: readonly number[];
-    args?: readonly (Uint8Array | string | null)[];
+    arguments?: readonly (Uint8Array | string | null)[];
     resultFormat?: number;
   }) {
     super();
     this.functionOid = opts.functionOid;
     this.argFormats = opts.argFormats ?? [];
-    this.args = toByteList(opts.args ?? [], this, 'args');
+    this.arguments = toByteList(opts.arguments ?? [], this, 'arguments');
     this.resultFormat = opts.resultFormat ?? 0;
   }
   writePayload(w: Writer): void {
     w.u32(this.functionOid, 'functionOid').formats(this.argFormats, 'argFormats');
-    w.values(this.args, 'args').format(this.resultFormat, 'resultFormat');
+    w.values(this.arguments, 'arguments').format(this.resultFormat, 'resultFormat');
   }
   static read(r: Reader): FunctionCall {
     const functionOid = r.u32('function OID');
     const argFormats = readFormatCodes(r, 'argument format code');
-    const args = readValues(r, 'argument');
-    return new FunctionCall({ functionOid, argFormats, args, resultFormat: readFormatCode(r, 'result format code') });
+    const values = readValues(r, 'argument');
+    return new FunctionCall({ functionOid, argFormats, arguments: values, resultFormat: readFormatCode(r, 'result format code') });
   }
 }
 defineMessage(FunctionCall, 'FunctionCall', FrontendCode.FunctionCall, 'frontend');

@@ -4,7 +4,7 @@
  *
  *   'K' BackendKeyData            Int32 processId | Byten secretKey (4 in 3.0, ≤ 256 in 3.2)
  *   'S' ParameterStatus           String name | String value
- *   'v' NegotiateProtocolVersion  Int32 newestMinor | Int32 n | String option × n
+ *   'v' NegotiateProtocolVersion  Int32 newestMinor (PostgreSQL: (3 << 16) | minor) | Int32 n | String option × n
  *   'Z' ReadyForQuery             Byte1 status ('I', 'T', 'E')
  *   'A' NotificationResponse      Int32 processId | String channel | String payload
  *   'X' Terminate                 (empty)
@@ -59,35 +59,38 @@ defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, '
 
 export class NegotiateProtocolVersion extends PgMessage {
   declare readonly type: 'NegotiateProtocolVersion';
+  /** Newest minor protocol version the server supports for the major the client asked for. */
+  readonly newestMinor: number;
   /**
-   * Newest minor protocol version the server supports for the requested
-   * major, as sent. PostgreSQL puts its whole newest version here
-   * (3 << 16 | minor); `newestMinor` gives the minor either way.
+   * The Int32 as sent. PostgreSQL (and libpq, which reads it) puts its whole
+   * newest version there, (3 << 16) | minor: the default. A server may send
+   * the bare minor; a decoded message keeps what it got.
    */
-  readonly newestMinorVersion: number;
+  readonly rawNewestMinor: number;
   /** Startup options (`_pq_.*`) the server did not recognise. */
-  readonly unrecognizedOptions: readonly string[];
-  constructor(opts: { newestMinorVersion: number; unrecognizedOptions?: readonly string[] }) {
+  readonly unrecognized: readonly string[];
+  constructor(opts: { newestMinor: number; unrecognized?: readonly string[]; rawNewestMinor?: number }) {
     super();
-    this.newestMinorVersion = opts.newestMinorVersion;
-    this.unrecognizedOptions = opts.unrecognizedOptions ?? [];
-  }
-  get newestMinor(): number {
-    return this.newestMinorVersion & 0xffff;
+    this.newestMinor = opts.newestMinor;
+    this.rawNewestMinor = opts.rawNewestMinor ?? ((3 << 16) | opts.newestMinor);
+    this.unrecognized = opts.unrecognized ?? [];
   }
   writePayload(w: Writer): void {
-    const options = this.unrecognizedOptions;
-    w.i32(this.newestMinorVersion, 'newestMinorVersion');
-    if (!Array.isArray(options)) w.fail(ErrorCode.WRONG_TYPE, 'unrecognizedOptions', 'is not an array');
+    const { newestMinor, rawNewestMinor } = this;
+    w.i32(rawNewestMinor, 'rawNewestMinor');
+    if (typeof newestMinor !== 'number' || (newestMinor & 0xffff) !== newestMinor) w.fail(ErrorCode.OUT_OF_RANGE, 'newestMinor', `${String(newestMinor)} is not a minor version from 0 to 65535`);
+    if ((rawNewestMinor & 0xffff) !== newestMinor) w.fail(ErrorCode.INVALID_VALUE, 'rawNewestMinor', `${rawNewestMinor} does not carry minor ${newestMinor} in its low 16 bits`);
+    const options = this.unrecognized;
+    if (!Array.isArray(options)) w.fail(ErrorCode.WRONG_TYPE, 'unrecognized', 'is not an array');
     w.int32(options.length);
-    for (const o of options) w.cstring(o, 'unrecognizedOptions');
+    for (const o of options) w.cstring(o, 'unrecognized');
   }
   static read(r: Reader): NegotiateProtocolVersion {
-    const newestMinorVersion = r.i32('newest minor version');
+    const raw = r.i32('newest minor version');
     const n = r.count32(1, 'option count');
-    const unrecognizedOptions: string[] = [];
-    for (let i = 0; i < n; i++) unrecognizedOptions.push(r.cstring('option name'));
-    return new NegotiateProtocolVersion({ newestMinorVersion, unrecognizedOptions });
+    const unrecognized: string[] = [];
+    for (let i = 0; i < n; i++) unrecognized.push(r.cstring('option name'));
+    return new NegotiateProtocolVersion({ newestMinor: raw & 0xffff, rawNewestMinor: raw, unrecognized });
   }
 }
 defineMessage(NegotiateProtocolVersion, 'NegotiateProtocolVersion', BackendCode.NegotiateProtocolVersion, 'backend');
@@ -119,7 +122,7 @@ export class ReadyForQuery extends PgMessage {
 defineMessage(ReadyForQuery, 'ReadyForQuery', BackendCode.ReadyForQuery, 'backend');
 const RFQ_IDLE = frozen(new ReadyForQuery({ status: TransactionStatus.IDLE }));
 const RFQ_IN_TRANSACTION = frozen(new ReadyForQuery({ status: TransactionStatus.IN_TRANSACTION }));
-const RFQ_FAILED = frozen(new ReadyForQuery({ status: TransactionStatus.IN_FAILED_TRANSACTION }));
+const RFQ_FAILED = frozen(new ReadyForQuery({ status: TransactionStatus.ERROR_TRANSACTION }));
 
 export class NotificationResponse extends PgMessage {
   declare readonly type: 'NotificationResponse';

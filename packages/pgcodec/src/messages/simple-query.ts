@@ -3,7 +3,7 @@
  *
  *   'Q' Query               String query
  *   'T' RowDescription      Int16 n | field × n:
- *                             String name | Int32 tableOid | Int16 columnAttrNum | Int32 typeOid
+ *                             String name | Int32 tableOid | Int16 columnAttr | Int32 typeOid
  *                             | Int16 typeSize | Int32 typeModifier | Int16 formatCode
  *   'D' DataRow             Int16 n | (Int32 len (-1: NULL) | Byte×len) × n
  *   'C' CommandComplete     String tag
@@ -44,7 +44,7 @@ export class FieldDescription {
   /** OID of the table the column comes from, or 0. */
   readonly tableOid: number;
   /** Attribute number of the column in that table, or 0. */
-  readonly columnAttrNum: number;
+  readonly columnAttr: number;
   readonly typeOid: number;
   /** pg_type.typlen: negative for variable-width types. */
   readonly typeSize: number;
@@ -56,7 +56,7 @@ export class FieldDescription {
   constructor(opts: {
     name: string;
     tableOid?: number;
-    columnAttrNum?: number;
+    columnAttr?: number;
     typeOid: number;
     typeSize?: number;
     typeModifier?: number;
@@ -64,7 +64,7 @@ export class FieldDescription {
   }) {
     this.name = opts.name;
     this.tableOid = opts.tableOid ?? 0;
-    this.columnAttrNum = opts.columnAttrNum ?? 0;
+    this.columnAttr = opts.columnAttr ?? 0;
     this.typeOid = opts.typeOid;
     this.typeSize = opts.typeSize ?? -1;
     this.typeModifier = opts.typeModifier ?? -1;
@@ -88,7 +88,7 @@ export class RowDescription extends PgMessage {
       if (typeof f !== 'object' || f === null) w.fail(ErrorCode.WRONG_TYPE, 'fields', `${show(f)} is not a FieldDescription`);
       w.cstring(f.name, 'fields.name')
         .u32(f.tableOid, 'fields.tableOid')
-        .i16(f.columnAttrNum, 'fields.columnAttrNum')
+        .i16(f.columnAttr, 'fields.columnAttr')
         .u32(f.typeOid, 'fields.typeOid')
         .i16(f.typeSize, 'fields.typeSize')
         .i32(f.typeModifier, 'fields.typeModifier')
@@ -103,7 +103,7 @@ export class RowDescription extends PgMessage {
         new FieldDescription({
           name: r.cstring('field name'),
           tableOid: r.u32('table OID'),
-          columnAttrNum: r.i16('column attribute number'),
+          columnAttr: r.i16('column attribute number'),
           typeOid: r.u32('type OID'),
           typeSize: r.i16('type size'),
           typeModifier: r.i32('type modifier'),

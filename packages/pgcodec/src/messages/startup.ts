@@ -26,7 +26,7 @@ export class StartupMessage extends PgMessage {
 
   constructor(opts: { params?: StartupParams; protocolVersion?: number } = {}) {
     super();
-    this.protocolVersion = opts.protocolVersion ?? StartupRequestCode.PROTOCOL_3_0;
+    this.protocolVersion = opts.protocolVersion ?? StartupRequestCode.V3_0;
     const p = opts.params ?? {};
     if (typeof p !== 'object') throw new EncodingError(ErrorCode.WRONG_TYPE, 'StartupMessage', 'params', `${show(p)} is not an object or a list of pairs`);
     this.entries = Symbol.iterator in p ? [...(p as Iterable<readonly [string, string]>)] : Object.entries(p);

@@ -55,7 +55,7 @@ export const fixtures: Fixture[] = [
     'StartupMessage 3.2 with _pq_ option and duplicate',
     P.STARTUP,
     new pg.StartupMessage({
-      protocolVersion: pg.StartupRequestCode.PROTOCOL_3_2,
+      protocolVersion: pg.StartupRequestCode.V3_2,
       params: [
         ['user', 'alice'],
         ['_pq_.test', 'x'],
@@ -180,20 +180,30 @@ export const fixtures: Fixture[] = [
   B('BackendKeyData 3.2 (32-byte key)', new pg.BackendKeyData({ processId: 99, secretKey: key32 }), frame('K', i32(99), key32), P.INITIALIZATION),
   B('ParameterStatus', new pg.ParameterStatus({ name: 'server_version', value: '15.0' }), frame('S', str('server_version'), str('15.0'))),
   B(
-    'NegotiateProtocolVersion',
-    new pg.NegotiateProtocolVersion({ newestMinorVersion: 0, unrecognizedOptions: ['_pq_.a', '_pq_.b'] }),
+    'NegotiateProtocolVersion (as PostgreSQL 18 sends it: the whole newest version)',
+    new pg.NegotiateProtocolVersion({ newestMinor: 2, unrecognized: ['_pq_.a', '_pq_.b'] }),
     frame(
       'v',
-      i32(0), //             newest minor supported
+      i32((3 << 16) | 2), // newest version supported: 3.2
       i32(2), //             count of unrecognised options
       str('_pq_.a'),
       str('_pq_.b'),
     ),
     P.AUTHENTICATING,
   ),
+  B(
+    'NegotiateProtocolVersion (a bare minor, as some servers send it)',
+    new pg.NegotiateProtocolVersion({ newestMinor: 0, rawNewestMinor: 0 }),
+    frame(
+      'v',
+      i32(0), //             newest minor supported, alone
+      i32(0), //             no unrecognised options
+    ),
+    P.AUTHENTICATING,
+  ),
   B('ReadyForQuery I', new pg.ReadyForQuery({ status: pg.TransactionStatus.IDLE }), frame('Z', byte('I'))),
   B('ReadyForQuery T', new pg.ReadyForQuery({ status: pg.TransactionStatus.IN_TRANSACTION }), frame('Z', byte('T'))),
-  B('ReadyForQuery E', new pg.ReadyForQuery({ status: pg.TransactionStatus.IN_FAILED_TRANSACTION }), frame('Z', byte('E'))),
+  B('ReadyForQuery E', new pg.ReadyForQuery({ status: pg.TransactionStatus.ERROR_TRANSACTION }), frame('Z', byte('E'))),
   B(
     'ErrorResponse with unknown field',
     new pg.ErrorResponse({
@@ -256,8 +266,8 @@ export const fixtures: Fixture[] = [
     'RowDescription',
     new pg.RowDescription({
       fields: [
-        new pg.FieldDescription({ name: 'id', tableOid: 16384, columnAttrNum: 1, typeOid: 23, typeSize: 4, typeModifier: -1, formatCode: 0 }),
-        new pg.FieldDescription({ name: 'name', tableOid: 0, columnAttrNum: 0, typeOid: 25, typeSize: -1, typeModifier: -1, formatCode: 1 }),
+        new pg.FieldDescription({ name: 'id', tableOid: 16384, columnAttr: 1, typeOid: 23, typeSize: 4, typeModifier: -1, formatCode: 0 }),
+        new pg.FieldDescription({ name: 'name', tableOid: 0, columnAttr: 0, typeOid: 25, typeSize: -1, typeModifier: -1, formatCode: 1 }),
       ],
     }),
     frame(
@@ -316,7 +326,7 @@ export const fixtures: Fixture[] = [
   F(
     'Bind no formats',
     P.READY,
-    new pg.Bind({ params: [] }),
+    new pg.Bind({ paramValues: [] }),
     frame(
       'B',
       str(''), //          unnamed portal
@@ -329,7 +339,7 @@ export const fixtures: Fixture[] = [
   F(
     'Bind one format, NULL and binary',
     P.READY,
-    new pg.Bind({ portal: 'p1', statement: 's1', paramFormats: [1], params: [Uint8Array.of(0, 0, 0, 42), null], resultFormats: [1] }),
+    new pg.Bind({ portal: 'p1', statement: 's1', paramFormats: [1], paramValues: [Uint8Array.of(0, 0, 0, 42), null], resultFormats: [1] }),
     frame(
       'B',
       str('p1'),
@@ -347,7 +357,7 @@ export const fixtures: Fixture[] = [
   F(
     'Bind N formats',
     P.READY,
-    new pg.Bind({ paramFormats: [0, 1, 0], params: ['a', Uint8Array.of(1), ''], resultFormats: [0, 1] }),
+    new pg.Bind({ paramFormats: [0, 1, 0], paramValues: ['a', Uint8Array.of(1), ''], resultFormats: [0, 1] }),
     frame('B', str(''), str(''), i16(3), i16(0), i16(1), i16(0), i16(3), i32(1), raw('a'), i32(1), [1], i32(0), i16(2), i16(0), i16(1)),
   ),
   F('Describe S', P.READY, new pg.Describe({ kind: 'S', name: 's1' }), frame('D', byte('S'), str('s1'))),
@@ -389,10 +399,10 @@ export const fixtures: Fixture[] = [
   B('CopyData (backend)', new pg.CopyData({ data: Uint8Array.of(0, 1, 2) }), frame('d', [0, 1, 2]), P.COPY_OUT),
   F('CopyDone (frontend)', P.COPY_IN, new pg.CopyDone(), frame('c')),
   B('CopyDone (backend)', new pg.CopyDone(), frame('c'), P.COPY_OUT),
-  F('CopyFail', P.COPY_IN, new pg.CopyFail({ message: 'client gave up' }), frame('f', str('client gave up'))),
+  F('CopyFail', P.COPY_IN, new pg.CopyFail({ errorMessage: 'client gave up' }), frame('f', str('client gave up'))),
   B(
     'CopyInResponse',
-    new pg.CopyInResponse({ format: 0, columnFormats: [0, 0] }),
+    new pg.CopyInResponse({ overallFormat: 0, colFormats: [0, 0] }),
     frame(
       'G',
       byte(0), //          overall format: text
@@ -401,14 +411,14 @@ export const fixtures: Fixture[] = [
       i16(0),
     ),
   ),
-  B('CopyOutResponse binary', new pg.CopyOutResponse({ format: 1, columnFormats: [1, 1, 1] }), frame('H', byte(1), i16(3), i16(1), i16(1), i16(1))),
-  B('CopyBothResponse', new pg.CopyBothResponse({ format: 0, columnFormats: [] }), frame('W', byte(0), i16(0)), P.SIMPLE_QUERY),
+  B('CopyOutResponse binary', new pg.CopyOutResponse({ overallFormat: 1, colFormats: [1, 1, 1] }), frame('H', byte(1), i16(3), i16(1), i16(1), i16(1))),
+  B('CopyBothResponse', new pg.CopyBothResponse({ overallFormat: 0, colFormats: [] }), frame('W', byte(0), i16(0)), P.SIMPLE_QUERY),
 
   // ---- function call ----
   F(
     'FunctionCall',
     P.READY,
-    new pg.FunctionCall({ functionOid: 957, argFormats: [1], args: [Uint8Array.of(0, 0, 0x0f, 0xa0), null], resultFormat: 1 }),
+    new pg.FunctionCall({ functionOid: 957, argFormats: [1], arguments: [Uint8Array.of(0, 0, 0x0f, 0xa0), null], resultFormat: 1 }),
     frame(
       'F',
       i32(957), //         function OID (lo_creat)

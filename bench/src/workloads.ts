@@ -193,7 +193,7 @@ const GENERATORS: Record<string, WorkloadGenerator> = {
           parts.push(
             new Bind({
               statement: stmt,
-              params: [String(rng.int(1, 1_000_000)), rng.pick(['click', 'view', 'buy', 'login']), asciiBytes(rng, rng.int(8, 120))],
+              paramValues: [String(rng.int(1, 1_000_000)), rng.pick(['click', 'view', 'buy', 'login']), asciiBytes(rng, rng.int(8, 120))],
             }).toWire(),
           );
           parts.push(new Describe({ kind: 'P' }).toWire());

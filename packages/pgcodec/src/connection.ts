@@ -16,7 +16,8 @@ import { ConnectionPhase } from './constants.js';
 import { ProtocolError, type StateMachineError } from './errors.js';
 import { checkBoolean, checkOneOf } from './options.js';
 import type { PgMessage } from './messages/base.js';
-import type { BackendMessage, FrontendMessage } from './messages/index.js';
+import type { AnyBackendMessage, AnyFrontendMessage } from './messages/index.js';
+import type { BackendMessage, FrontendMessage } from './messages/base.js';
 import { BackendMessageDecoder } from './decoder/backend-decoder.js';
 import type { Frame } from './decoder/frame.js';
 import type { RowBatch } from './decoder/row-batch.js';
@@ -260,7 +261,7 @@ function* yieldThenThrow<T>(items: T[], error: unknown): Generator<T> {
 }
 
 /** The client's side of a connection. */
-export class FrontendConnection extends Connection<FrontendMessage, BackendMessage> {
+export class FrontendConnection extends Connection<FrontendMessage, AnyBackendMessage> {
   protected readonly machine: FrontendStateMachine;
   protected readonly decoder: BackendMessageDecoder;
   protected override readonly receivesDataRows = true;
@@ -281,7 +282,7 @@ export class FrontendConnection extends Connection<FrontendMessage, BackendMessa
 }
 
 /** The server's side of a connection. */
-export class BackendConnection extends Connection<BackendMessage, FrontendMessage> {
+export class BackendConnection extends Connection<BackendMessage, AnyFrontendMessage> {
   protected readonly machine: BackendStateMachine;
   protected readonly decoder: FrontendMessageDecoder;
   protected override readonly sendsDataRows = true;

@@ -2,6 +2,7 @@
  * pgcodec: a sans-I/O codec for the PostgreSQL frontend/backend protocol
  * (3.0 and 3.2), for clients, servers and proxies.
  */
+export { version } from './version.js';
 export * from './constants.js';
 export * from './errors.js';
 export * from './messages/index.js';
@@ -20,6 +21,7 @@ export {
   ProtocolStateMachine,
   FRONTEND_TABLE,
   BACKEND_TABLE,
+  MessageAction,
   type StateMachineOptions,
 } from './state-machine.js';
 export { Connection, FrontendConnection, BackendConnection, type ConnectionOptions } from './connection.js';

@@ -52,7 +52,7 @@ import type { PgMessage } from './messages/base.js';
 import type { AuthenticationSASL, SASLInitialResponse } from './messages/auth.js';
 import type { Describe } from './messages/extended-query.js';
 import type { ErrorResponse } from './messages/error-notice.js';
-import type { BackendMessage, FrontendMessage } from './messages/index.js';
+import type { AnyBackendMessage, AnyFrontendMessage } from './messages/index.js';
 
 /** What a message does to the machine: go to a phase, or run one of the named steps below. */
 type Step =
@@ -208,7 +208,7 @@ export function expected(table: Table, phase: ConnectionPhase): string {
 
 /** A request awaiting its answers, and how far those answers have come. */
 interface Pending {
-  /** Query, Parse, Bind, DescribeS, DescribeP, Execute, Close, Sync or FunctionCall. */
+  /** Query, Parse, Bind, DescribeS, DescribeP, Execute, Close, Sync or FunctionCall; Attached: extended requests sent before we attached. */
   kind: string;
   /** Query: a RowDescription opened a row set. DescribeS: ParameterDescription came. FunctionCall: the result came. */
   progressed: boolean;
@@ -229,8 +229,25 @@ const ANSWERS: Readonly<Record<string, readonly string[]>> = {
 
 const EXTENDED = new Set(['Parse', 'Bind', 'DescribeS', 'DescribeP', 'Execute', 'Close', 'Sync']);
 
+/** Every answer an extended request may get: what requests we did not see (attached mid-conversation) may have been answered with. */
+const ANSWERS_ANY_EXTENDED = new Set(['Parse', 'Bind', 'Close', 'DescribeS', 'DescribeP', 'Execute'].flatMap((k) => ANSWERS[k]!));
+
+/** What a side does with a message (pygwire's MessageAction): `tolerate` takes one. */
+export const MessageAction = {
+  SEND: 'send',
+  RECEIVE: 'receive',
+} as const;
+export type MessageAction = (typeof MessageAction)[keyof typeof MessageAction];
+
 export interface StateMachineOptions {
-  /** Phase to start in (default STARTUP). */
+  /**
+   * Phase to start in (default STARTUP): later phases attach to a
+   * conversation already under way (a proxy or pooler joining a running
+   * connection). SIMPLE_QUERY, EXTENDED_QUERY, FUNCTION_CALL, COPY_IN,
+   * COPY_OUT and COPY_BOTH imply the request that put the conversation
+   * there: a Query (with its rows possibly started), extended requests up to
+   * one Sync (whatever their answers), a FunctionCall, a COPY.
+   */
   initialPhase?: ConnectionPhase;
   /** Who this machine speaks for in error messages (default its class name; connections give theirs). */
   name?: string;
@@ -271,6 +288,35 @@ export abstract class ProtocolStateMachine {
   constructor(opts: StateMachineOptions = {}) {
     this.settled = opts.initialPhase ?? P.STARTUP;
     this.name = opts.name ?? this.constructor.name;
+    this.attach(this.settled);
+  }
+
+  /** Starting mid-conversation: the phases derived from pending requests become READY plus the request they imply. */
+  private attach(phase: ConnectionPhase): void {
+    const pending = (kind: string, progressed = false) => this.queue.push({ kind, progressed });
+    switch (phase) {
+      case P.SIMPLE_QUERY:
+        pending('Query', true); // rows may already be flowing
+        break;
+      case P.EXTENDED_QUERY:
+        pending('Attached');
+        pending('Sync');
+        break;
+      case P.FUNCTION_CALL:
+        pending('FunctionCall');
+        break;
+      case P.COPY_IN:
+      case P.COPY_OUT:
+      case P.COPY_BOTH:
+        pending('Query');
+        this.copy = phase === P.COPY_IN ? 'in' : phase === P.COPY_OUT ? 'out' : 'both';
+        this.clientCopyDone = this.copy === 'out';
+        this.serverCopyDone = this.copy === 'in';
+        break;
+      default:
+        return;
+    }
+    this.settled = P.READY;
   }
 
   /** Where the conversation stands (derived from the requests awaiting answers once READY was reached). */
@@ -332,10 +378,10 @@ export abstract class ProtocolStateMachine {
    * Like send/receive but never throws: a violation is returned, the
    * machine keeps going (best effort), and does not fail. For non-strict use.
    */
-  tolerate(msg: PgMessage, direction: 'send' | 'receive'): StateMachineError | null {
-    const speaker: Speaker = direction === 'send' ? this.sends : this.sends === 'frontend' ? 'backend' : 'frontend';
+  tolerate(msg: PgMessage, action: MessageAction): StateMachineError | null {
+    const speaker: Speaker = action === MessageAction.SEND ? this.sends : this.sends === 'frontend' ? 'backend' : 'frontend';
     try {
-      this.step(msg, speaker, direction === 'send' ? 'local' : 'peer');
+      this.step(msg, speaker, action === MessageAction.SEND ? 'local' : 'peer');
       return null;
     } catch (e) {
       if (e instanceof StateMachineError) return e;
@@ -386,7 +432,7 @@ export abstract class ProtocolStateMachine {
       case 'ignored':
         return;
       case 'request':
-        return this.request(msg as FrontendMessage);
+        return this.request(msg as AnyFrontendMessage);
       case 'password':
         if (this.authRequest !== 'AuthenticationCleartextPassword' && this.authRequest !== 'AuthenticationMD5Password') {
           fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a password`);
@@ -436,13 +482,13 @@ export abstract class ProtocolStateMachine {
         this.settled = P.STARTUP;
         return;
       case 'response':
-        return this.response(msg as BackendMessage, fail);
+        return this.response(msg as AnyBackendMessage, fail);
       case 'readyForQuery':
         return this.readyForQuery(fail);
       case 'error':
         return this.errorResponse(msg as ErrorResponse, fail);
       case 'copyStart':
-        return this.copyStart(msg as BackendMessage, fail);
+        return this.copyStart(msg as AnyBackendMessage, fail);
       case 'copyData':
         if (this.copy === null) {
           if (!this.copyBothLingers) fail('no COPY is in progress');
@@ -473,7 +519,7 @@ export abstract class ProtocolStateMachine {
     if (this.authPending && type !== 'AuthenticationGSSContinue') fail(`${this.authRequest} has not been answered`);
   }
 
-  private request(msg: FrontendMessage): void {
+  private request(msg: AnyFrontendMessage): void {
     const kind = msg.type === 'Describe' ? ((msg as Describe).kind === 'S' ? 'DescribeS' : 'DescribeP') : msg.type;
     if (kind === 'Sync') {
       this.openBatch = false;
@@ -490,11 +536,15 @@ export abstract class ProtocolStateMachine {
     this.queue.push({ kind, progressed: false });
   }
 
-  private response(msg: BackendMessage, fail: (d: string) => never): void {
+  private response(msg: AnyBackendMessage, fail: (d: string) => never): void {
     const front = this.queue[0];
     if (front === undefined) return fail('no request awaits an answer');
     const t = msg.type;
     switch (front.kind) {
+      case 'Attached':
+        // Answers to requests sent before we attached: any extended answer, until the Sync's ReadyForQuery.
+        if (!ANSWERS_ANY_EXTENDED.has(t)) fail(`expected an answer to extended requests (attached mid-conversation)`);
+        return;
       case 'Query':
         this.copyBothLingers = false;
         if (t === 'RowDescription') front.progressed = true;
@@ -534,6 +584,8 @@ export abstract class ProtocolStateMachine {
       this.settled = P.READY;
       return;
     }
+    // What we attached to ends at its Sync's ReadyForQuery.
+    if (this.queue[0]?.kind === 'Attached') this.queue.shift();
     const front = this.queue[0];
     if (front === undefined || (front.kind !== 'Sync' && front.kind !== 'Query' && front.kind !== 'FunctionCall')) {
       fail(front === undefined ? 'no request awaits an answer' : `expected ${oneOf(ANSWERS[front.kind]!)} (answering ${front.kind})`);
@@ -562,9 +614,9 @@ export abstract class ProtocolStateMachine {
     if (this.queue.length === 0) this.discarding = true;
   }
 
-  private copyStart(msg: BackendMessage, fail: (d: string) => never): void {
+  private copyStart(msg: AnyBackendMessage, fail: (d: string) => never): void {
     const front = this.queue[0];
-    if (front === undefined || (front.kind !== 'Query' && front.kind !== 'Execute')) fail('no Query or Execute awaits an answer');
+    if (front === undefined || (front.kind !== 'Query' && front.kind !== 'Execute' && front.kind !== 'Attached')) fail('no Query or Execute awaits an answer');
     if (msg.type === 'CopyBothResponse' && front!.kind !== 'Query') fail('CopyBothResponse answers only a simple Query (replication)');
     this.copy = msg.type === 'CopyInResponse' ? 'in' : msg.type === 'CopyOutResponse' ? 'out' : 'both';
     this.clientCopyDone = this.copy === 'out';

@@ -15,13 +15,13 @@ import { ConnectionPhase } from '../constants.js';
 import { ErrorCode, FramingError } from '../errors.js';
 import type { MessageClass } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
-import type { BackendMessage } from '../messages/index.js';
-import { backendTable } from '../messages/registry.js';
+import type { AnyBackendMessage } from '../messages/index.js';
+import { STANDARD_REGISTRY } from '../messages/registry.js';
 import { GSSResponse, SSLResponse } from '../messages/startup.js';
 import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
 import type { RowBatch } from './row-batch.js';
 
-export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implements Iterable<BackendMessage> {
+export class BackendMessageDecoder extends MessageDecoder<AnyBackendMessage> implements Iterable<AnyBackendMessage> {
   protected readonly dataRows = true;
 
   constructor(opts: DecoderOptions = {}) {
@@ -29,10 +29,10 @@ export class BackendMessageDecoder extends MessageDecoder<BackendMessage> implem
   }
 
   protected pick(type: number): MessageClass | undefined {
-    return backendTable[type];
+    return STANDARD_REGISTRY.lookup(type, this.phase, 'backend');
   }
 
-  protected decodeNext(): BackendMessage | null {
+  protected decodeNext(): AnyBackendMessage | null {
     const phase = this.phase;
     if (phase === ConnectionPhase.SSL_NEGOTIATION || phase === ConnectionPhase.GSS_NEGOTIATION) {
       const sb = this.sb;

@@ -19,28 +19,20 @@
  * PostgreSQL's ProcessStartupPacket ("received unencrypted data after SSL
  * request"): they may have been injected by a man in the middle.
  */
-import { ConnectionPhase, MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH, StartupRequestCode } from '../constants.js';
+import { ConnectionPhase, MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH } from '../constants.js';
 import { ErrorCode, FramingError, type ProtocolError } from '../errors.js';
 import { checkBoolean } from '../options.js';
 import type { MessageClass } from '../messages/base.js';
 import { FrontendCode } from '../messages/codes.js';
-import type { FrontendMessage } from '../messages/index.js';
-import { authResponseClass, frontendTable } from '../messages/registry.js';
-import { CancelRequest, GSSEncRequest, SSLRequest, StartupMessage } from '../messages/startup.js';
+import type { AnyFrontendMessage } from '../messages/index.js';
+import { STANDARD_REGISTRY, STARTUP_REGISTRY } from '../messages/registry.js';
+import { GSSAuthResponse } from '../messages/auth.js';
+import { GSSEncRequest, SSLRequest, StartupMessage } from '../messages/startup.js';
 import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
 
+/** The class for a startup packet's request code: registered, or else a StartupMessage (whose read rejects majors other than 3). */
 function startupClass(code: number): MessageClass {
-  switch (code) {
-    case StartupRequestCode.SSL_REQUEST:
-      return SSLRequest;
-    case StartupRequestCode.GSSENC_REQUEST:
-      return GSSEncRequest;
-    case StartupRequestCode.CANCEL_REQUEST:
-      return CancelRequest;
-    default:
-      // StartupMessage.read rejects versions whose major is not 3.
-      return StartupMessage;
-  }
+  return STARTUP_REGISTRY.lookup(code) ?? StartupMessage;
 }
 
 export interface FrontendDecoderOptions extends DecoderOptions {
@@ -48,7 +40,7 @@ export interface FrontendDecoderOptions extends DecoderOptions {
   gssAuthentication?: boolean;
 }
 
-export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> implements Iterable<FrontendMessage> {
+export class FrontendMessageDecoder extends MessageDecoder<AnyFrontendMessage> implements Iterable<AnyFrontendMessage> {
   /**
    * Set once the server asked for GSSAPI or SSPI authentication: then 'p' in
    * AUTHENTICATING carries a GSS token (GSSAuthResponse), not a password.
@@ -64,10 +56,14 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
   }
 
   protected pick(type: number): MessageClass | undefined {
-    return type === FrontendCode.AuthResponse ? authResponseClass(this.phase, this.gssAuthentication) : frontendTable[type];
+    const phase = this.phase;
+    if (type === FrontendCode.AuthResponse && this.gssAuthentication && phase !== ConnectionPhase.AUTHENTICATING_SASL_INITIAL && phase !== ConnectionPhase.AUTHENTICATING_SASL_CONTINUE) {
+      return GSSAuthResponse;
+    }
+    return STANDARD_REGISTRY.lookup(type, phase, 'frontend');
   }
 
-  protected decodeNext(): FrontendMessage | null {
+  protected decodeNext(): AnyFrontendMessage | null {
     switch (this.phase) {
       case ConnectionPhase.SSL_NEGOTIATION:
       case ConnectionPhase.GSS_NEGOTIATION:
@@ -81,7 +77,7 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
     }
   }
 
-  private nextStartupPacket(): FrontendMessage | null {
+  private nextStartupPacket(): AnyFrontendMessage | null {
     const sb = this.sb;
     const e = this.headerError();
     if (e !== null) throw e;
@@ -92,7 +88,7 @@ export class FrontendMessageDecoder extends MessageDecoder<FrontendMessage> impl
     if (sb.length < len) return null;
     const code = ((b[s + 4]! << 24) | (b[s + 5]! << 16) | (b[s + 6]! << 8) | b[s + 7]!) >>> 0;
     const cls = startupClass(code);
-    const msg = this.readDirect(cls, s + 4, s + len, cls.prototype.type, len) as FrontendMessage;
+    const msg = this.readDirect(cls, s + 4, s + len, cls.prototype.type, len) as AnyFrontendMessage;
     if ((msg instanceof SSLRequest || msg instanceof GSSEncRequest) && sb.length > 0) this.defer(this.unencrypted(msg.type));
     return msg;
   }

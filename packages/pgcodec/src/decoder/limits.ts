@@ -30,6 +30,7 @@ import {
   PG_MAX_SASL_MESSAGE_LENGTH,
   PQ_SMALL_MESSAGE_LIMIT,
 } from '../constants.js';
+import { STANDARD_REGISTRY } from '../messages/registry.js';
 import { checkInteger } from '../options.js';
 
 /** The limits a decoder applies (length fields, which count themselves). Each is configurable. */
@@ -90,6 +91,17 @@ function table(fallback: number, fallbackRule: string, cap: number, entries: [st
   return { max, rule };
 }
 
+/** Applies the limits registered with a message class (STANDARD_REGISTRY) to every table of a direction. */
+function withRegistered(t: LimitTables, direction: 'frontend' | 'backend', cap: number): LimitTables {
+  for (const [b, limit] of STANDARD_REGISTRY.limits(direction)) {
+    for (const table of new Set([t.auth, t.sasl, t.session])) {
+      table.max[b] = Math.min(limit, cap);
+      (table.rule as string[])[b] = 'the limit registered with its class';
+    }
+  }
+  return t;
+}
+
 /** The three tables a decoder switches between as the phase moves. */
 export interface LimitTables {
   auth: LimitTable;
@@ -101,21 +113,29 @@ export interface LimitTables {
 export function frontendLimits(l: MessageLimits, maxMessageSize: number): LimitTables {
   const small: [string, number, string] = ['CDEHSXcf', l.smallMessage, 'smallMessage (PQ_SMALL_MESSAGE_LIMIT)'];
   const large: [string, number, string] = ['QFBPd', maxMessageSize, 'maxMessageSize'];
-  return {
-    auth: table(l.smallMessage, 'smallMessage (only p is read during authentication)', maxMessageSize, [['p', l.authToken, 'authToken (PG_MAX_AUTH_TOKEN_LENGTH)']]),
-    sasl: table(l.smallMessage, 'smallMessage (only p is read during authentication)', maxMessageSize, [['p', l.saslMessage, 'saslMessage (PG_MAX_SASL_MESSAGE_LENGTH)']]),
-    session: table(l.smallMessage, 'smallMessage (PQ_SMALL_MESSAGE_LIMIT)', maxMessageSize, [small, large, ['p', l.authToken, 'authToken (PG_MAX_AUTH_TOKEN_LENGTH)']]),
-  };
+  return withRegistered(
+    {
+      auth: table(l.smallMessage, 'smallMessage (only p is read during authentication)', maxMessageSize, [['p', l.authToken, 'authToken (PG_MAX_AUTH_TOKEN_LENGTH)']]),
+      sasl: table(l.smallMessage, 'smallMessage (only p is read during authentication)', maxMessageSize, [['p', l.saslMessage, 'saslMessage (PG_MAX_SASL_MESSAGE_LENGTH)']]),
+      session: table(l.smallMessage, 'smallMessage (PQ_SMALL_MESSAGE_LIMIT)', maxMessageSize, [small, large, ['p', l.authToken, 'authToken (PG_MAX_AUTH_TOKEN_LENGTH)']]),
+    },
+    'frontend',
+    maxMessageSize,
+  );
 }
 
 /** Tables for what a server sends (a client's or a proxy's decoder). */
 export function backendLimits(l: MessageLimits, maxMessageSize: number): LimitTables {
   const auth = table(l.shortMessage, 'shortMessage (libpq MAX_ERRLEN)', maxMessageSize, [['Rv', l.authRequest, 'authRequest (libpq fe-connect.c)']]);
-  return {
-    auth,
-    sasl: auth,
-    session: table(l.shortMessage, 'shortMessage (libpq fe-protocol3.c)', maxMessageSize, [['TDdVENA', maxMessageSize, 'maxMessageSize (a long type)']]),
-  };
+  return withRegistered(
+    {
+      auth,
+      sasl: auth,
+      session: table(l.shortMessage, 'shortMessage (libpq fe-protocol3.c)', maxMessageSize, [['TDdVENA', maxMessageSize, 'maxMessageSize (a long type)']]),
+    },
+    'backend',
+    maxMessageSize,
+  );
 }
 
 /** The table for `phase`. */

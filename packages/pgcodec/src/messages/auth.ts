@@ -21,11 +21,11 @@
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
-import { PgMessage, defineMessage, toBytes, frozen } from './base.js';
+import { BackendMessage, FrontendMessage, defineMessage, toBytes, frozen } from './base.js';
 import { AuthCode, BackendCode, FrontendCode } from './codes.js';
 
 /** Every 'R' message; `authCode` is the Int32 that follows the length. */
-export abstract class Authentication extends PgMessage {
+export abstract class Authentication extends BackendMessage {
   declare readonly authCode: number;
 
   writePayload(w: Writer): void {
@@ -189,7 +189,7 @@ export function readAuthentication(r: Reader): Authentication {
   return cls.read(r);
 }
 
-export class PasswordMessage extends PgMessage {
+export class PasswordMessage extends FrontendMessage {
   declare readonly type: 'PasswordMessage';
   /** Cleartext password, or "md5" + hex digest for MD5 authentication. */
   readonly password: string;
@@ -206,7 +206,7 @@ export class PasswordMessage extends PgMessage {
 }
 defineMessage(PasswordMessage, 'PasswordMessage', FrontendCode.AuthResponse, 'frontend');
 
-export class SASLInitialResponse extends PgMessage {
+export class SASLInitialResponse extends FrontendMessage {
   declare readonly type: 'SASLInitialResponse';
   readonly mechanism: string;
   /** The client-first-message; null when absent (sent as length -1). */
@@ -227,7 +227,7 @@ export class SASLInitialResponse extends PgMessage {
 defineMessage(SASLInitialResponse, 'SASLInitialResponse', FrontendCode.AuthResponse, 'frontend');
 
 /** Base of the 'p' messages that carry only opaque bytes. */
-abstract class AuthData extends PgMessage {
+abstract class AuthData extends FrontendMessage {
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();

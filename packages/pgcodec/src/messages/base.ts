@@ -2,6 +2,14 @@
  * What every message shares: its identity (name, type byte, direction), the
  * header written in one place for all, and the decode entry point that runs
  * a class's `read` inside a bounded `Reader` and insists every byte is used.
+ *
+ * The runtime bases, as pygwire has them (`instanceof` works):
+ *
+ *   PgMessage
+ *   ├─ FrontendMessage     what a client sends
+ *   │  └─ SpecialMessage   startup packets: no type byte (StartupMessage, SSLRequest, GSSEncRequest, CancelRequest)
+ *   └─ BackendMessage      what a server sends
+ *      └─ CommonMessage    sent by both (CopyData, CopyDone): also `instanceof FrontendMessage`
  */
 import { EncodingError, ErrorCode } from '../errors.js';
 import { Reader } from '../wire/reader.js';
@@ -56,6 +64,11 @@ export abstract class PgMessage {
     return w.finish();
   }
 
+  /** The payload alone: what follows the type byte and length (pygwire's `encode()`). Checked as `toWire()` is. */
+  encode(): Uint8Array {
+    return this.toWire().slice(this.typeCode === null ? 4 : 5);
+  }
+
   /**
    * Decodes a payload (the bytes after type and length) into this class.
    * `origin` is the stream offset of the payload, for error reports.
@@ -65,6 +78,26 @@ export abstract class PgMessage {
     return readFrame(this, new Reader(payload, 0, payload.length, proto.typeCode ?? proto.type, origin));
   }
 }
+
+const ordinaryInstanceOf = Function.prototype[Symbol.hasInstance];
+
+/** Base of what a client sends; CommonMessage instances (sent by both sides) are FrontendMessages too. */
+export abstract class FrontendMessage extends PgMessage {
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    // Subclasses get the ordinary check (defineMessage gives each its own, so V8 keeps instanceof fast).
+    if (this !== FrontendMessage) return ordinaryInstanceOf.call(this, x);
+    return ordinaryInstanceOf.call(FrontendMessage, x) || ordinaryInstanceOf.call(CommonMessage, x);
+  }
+}
+
+/** Base of what a server sends. */
+export abstract class BackendMessage extends PgMessage {}
+
+/** Base of the messages both sides send (CopyData, CopyDone): `instanceof` both FrontendMessage and BackendMessage. */
+export abstract class CommonMessage extends BackendMessage {}
+
+/** Base of the startup packets: a client's, with no type byte (the Int32 after the length says what they are). */
+export abstract class SpecialMessage extends FrontendMessage {}
 
 /** A message class as the decoders see it. */
 export interface MessageClass<T extends PgMessage = PgMessage> {
@@ -93,6 +126,8 @@ export function defineMessage(
     typeCode: { value: typeCode === null ? null : String.fromCharCode(typeCode), enumerable: false },
     direction: { value: direction, enumerable: false },
   });
+  // The ordinary instanceof for the class itself, not FrontendMessage's wider one it would inherit.
+  Object.defineProperty(cls, Symbol.hasInstance, { value: ordinaryInstanceOf });
 }
 
 const encoder = new TextEncoder();
@@ -124,9 +159,14 @@ export interface Bodyless<N extends string> extends PgMessage {
   readonly type: N;
 }
 
+/** The runtime base for a direction. */
+export function baseFor(direction: Direction): abstract new () => PgMessage {
+  return direction === 'frontend' ? FrontendMessage : direction === 'backend' ? BackendMessage : CommonMessage;
+}
+
 /** Declares a bodyless message class and its frozen singleton. */
 export function bodyless<N extends string>(type: N, code: number, direction: Direction) {
-  const cls = class extends PgMessage {
+  const cls = class extends baseFor(direction) {
     declare readonly type: N;
     writePayload(): void {}
     static read(): Bodyless<N> {

@@ -12,11 +12,11 @@
 import type { Reader } from '../wire/reader.js';
 import { ErrorCode } from '../errors.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, toBytes } from './base.js';
+import { BackendMessage, CommonMessage, FrontendMessage, bodyless, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCodes } from './extended-query.js';
 
-export class CopyData extends PgMessage {
+export class CopyData extends CommonMessage {
   declare readonly type: 'CopyData';
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
@@ -38,7 +38,7 @@ defineMessage(CopyData, 'CopyData', FrontendCode.CopyData, 'both');
 export const CopyDone = bodyless('CopyDone', FrontendCode.CopyDone, 'both');
 export type CopyDone = InstanceType<typeof CopyDone>;
 
-export class CopyFail extends PgMessage {
+export class CopyFail extends FrontendMessage {
   declare readonly type: 'CopyFail';
   /** Why the client aborts the COPY; the server reports it in its ErrorResponse. */
   readonly errorMessage: string;
@@ -56,7 +56,7 @@ export class CopyFail extends PgMessage {
 defineMessage(CopyFail, 'CopyFail', FrontendCode.CopyFail, 'frontend');
 
 /** The three COPY responses share one layout. */
-abstract class CopyResponse extends PgMessage {
+abstract class CopyResponse extends BackendMessage {
   /** Overall format: 0 textual, 1 binary. */
   readonly overallFormat: number;
   /** Per-column formats (all 0 when `overallFormat` is 0). */

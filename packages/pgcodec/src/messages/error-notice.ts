@@ -8,7 +8,7 @@
 import { EncodingError, ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
-import { PgMessage, defineMessage } from './base.js';
+import { BackendMessage, defineMessage } from './base.js';
 import { BackendCode } from './codes.js';
 
 /** Field codes from "Error and Notice Message Fields". */
@@ -49,7 +49,7 @@ function toFieldList(f: NoticeFields, type: string): NoticeField[] {
   );
 }
 
-abstract class NoticeBase extends PgMessage {
+abstract class NoticeBase extends BackendMessage {
   /** Fields in wire order; unknown codes included. */
   readonly fields: readonly NoticeField[];
 

@@ -17,7 +17,7 @@
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, toByteList } from './base.js';
+import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 
 /** Reads an Int16 format code: 0 (text) or 1 (binary), the only ones PostgreSQL knows. */
@@ -43,7 +43,7 @@ export function readValues(r: Reader, what: string): (Uint8Array | null)[] {
   return values;
 }
 
-export class Parse extends PgMessage {
+export class Parse extends FrontendMessage {
   declare readonly type: 'Parse';
   /** Prepared statement name; '' is the unnamed statement. */
   readonly statement: string;
@@ -73,7 +73,7 @@ export class Parse extends PgMessage {
 }
 defineMessage(Parse, 'Parse', FrontendCode.Parse, 'frontend');
 
-export class Bind extends PgMessage {
+export class Bind extends FrontendMessage {
   declare readonly type: 'Bind';
   /** Destination portal; '' is the unnamed portal. */
   readonly portal: string;
@@ -134,7 +134,7 @@ function readKind(r: Reader): TargetKind {
 }
 
 /** Describe and Close share their layout: what kind of object, and its name. */
-abstract class TargetMessage extends PgMessage {
+abstract class TargetMessage extends FrontendMessage {
   readonly kind: TargetKind;
   readonly name: string;
   constructor(opts: { kind: TargetKind; name?: string }) {
@@ -165,7 +165,7 @@ export class Close extends TargetMessage {
 }
 defineMessage(Close, 'Close', FrontendCode.Close, 'frontend');
 
-export class Execute extends PgMessage {
+export class Execute extends FrontendMessage {
   declare readonly type: 'Execute';
   readonly portal: string;
   /** Most rows to return; 0 for no limit. A limit reached yields PortalSuspended. */
@@ -185,7 +185,7 @@ export class Execute extends PgMessage {
 }
 defineMessage(Execute, 'Execute', FrontendCode.Execute, 'frontend');
 
-export class ParameterDescription extends PgMessage {
+export class ParameterDescription extends BackendMessage {
   declare readonly type: 'ParameterDescription';
   readonly typeOids: readonly number[];
   constructor(opts: { typeOids: readonly number[] }) {

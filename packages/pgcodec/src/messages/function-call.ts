@@ -9,11 +9,11 @@
  */
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, defineMessage, toByteList, toBytes } from './base.js';
+import { BackendMessage, FrontendMessage, defineMessage, toByteList, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode, readFormatCodes, readValues } from './extended-query.js';
 
-export class FunctionCall extends PgMessage {
+export class FunctionCall extends FrontendMessage {
   declare readonly type: 'FunctionCall';
   readonly functionOid: number;
   /** Argument format codes exactly as sent: none, one, or one per argument. */
@@ -46,7 +46,7 @@ export class FunctionCall extends PgMessage {
 }
 defineMessage(FunctionCall, 'FunctionCall', FrontendCode.FunctionCall, 'frontend');
 
-export class FunctionCallResponse extends PgMessage {
+export class FunctionCallResponse extends BackendMessage {
   declare readonly type: 'FunctionCallResponse';
   /** The function's result; null for NULL. */
   readonly result: Uint8Array | null;

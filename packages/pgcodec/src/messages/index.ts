@@ -1,4 +1,4 @@
-/** Every protocol message class, and the unions of what each side sends. */
+/** Every protocol message class, their runtime bases, and the unions of what each side sends. */
 import type {
   AuthenticationCleartextPassword,
   AuthenticationGSS,
@@ -37,7 +37,10 @@ import type { BackendKeyData, NegotiateProtocolVersion, NotificationResponse, Pa
 import type { CommandComplete, DataRow, EmptyQueryResponse, Query, RowDescription } from './simple-query.js';
 import type { CancelRequest, GSSEncRequest, GSSResponse, SSLRequest, SSLResponse, StartupMessage } from './startup.js';
 
-export { PgMessage, type Direction, type MessageClass } from './base.js';
+export { PgMessage, FrontendMessage, BackendMessage, CommonMessage, SpecialMessage, defineMessage, type Direction, type MessageClass } from './base.js';
+export { STANDARD_REGISTRY, STARTUP_REGISTRY, StandardMessageRegistry, StartupMessageRegistry, type RegisterOptions, type Sender } from './registry.js';
+export type { Reader } from '../wire/reader.js';
+export type { Writer } from '../wire/writer.js';
 export * from './codes.js';
 export * from './startup.js';
 export * from './auth.js';
@@ -48,8 +51,12 @@ export * from './extended-query.js';
 export * from './copy.js';
 export * from './function-call.js';
 
-/** Everything a client (frontend) sends. */
-export type FrontendMessage =
+/**
+ * Everything a client (frontend) sends, as one union discriminated by
+ * `type` (`switch (msg.type)` narrows it). The runtime base class, for
+ * `instanceof`, is `FrontendMessage`.
+ */
+export type AnyFrontendMessage =
   | StartupMessage
   | SSLRequest
   | GSSEncRequest
@@ -85,8 +92,8 @@ export type AuthenticationMessage =
   | AuthenticationSASLContinue
   | AuthenticationSASLFinal;
 
-/** Everything a server (backend) sends. */
-export type BackendMessage =
+/** Everything a server (backend) sends, as one union discriminated by `type`; the runtime base is `BackendMessage`. */
+export type AnyBackendMessage =
   | AuthenticationMessage
   | SSLResponse
   | GSSResponse

@@ -13,11 +13,11 @@ import { ErrorCode } from '../errors.js';
 import { TransactionStatus } from '../constants.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, frozen } from './base.js';
+import { BackendMessage, bodyless, defineMessage, frozen } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readCancelKey, writeCancelKey } from './startup.js';
 
-export class BackendKeyData extends PgMessage {
+export class BackendKeyData extends BackendMessage {
   declare readonly type: 'BackendKeyData';
   readonly processId: number;
   /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
@@ -38,7 +38,7 @@ export class BackendKeyData extends PgMessage {
 }
 defineMessage(BackendKeyData, 'BackendKeyData', BackendCode.BackendKeyData, 'backend');
 
-export class ParameterStatus extends PgMessage {
+export class ParameterStatus extends BackendMessage {
   declare readonly type: 'ParameterStatus';
   readonly name: string;
   readonly value: string;
@@ -57,7 +57,7 @@ export class ParameterStatus extends PgMessage {
 }
 defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, 'backend');
 
-export class NegotiateProtocolVersion extends PgMessage {
+export class NegotiateProtocolVersion extends BackendMessage {
   declare readonly type: 'NegotiateProtocolVersion';
   /** Newest minor protocol version the server supports for the major the client asked for. */
   readonly newestMinor: number;
@@ -95,7 +95,7 @@ export class NegotiateProtocolVersion extends PgMessage {
 }
 defineMessage(NegotiateProtocolVersion, 'NegotiateProtocolVersion', BackendCode.NegotiateProtocolVersion, 'backend');
 
-export class ReadyForQuery extends PgMessage {
+export class ReadyForQuery extends BackendMessage {
   declare readonly type: 'ReadyForQuery';
   readonly status: TransactionStatus;
   constructor(opts: { status: TransactionStatus }) {
@@ -124,7 +124,7 @@ const RFQ_IDLE = frozen(new ReadyForQuery({ status: TransactionStatus.IDLE }));
 const RFQ_IN_TRANSACTION = frozen(new ReadyForQuery({ status: TransactionStatus.IN_TRANSACTION }));
 const RFQ_FAILED = frozen(new ReadyForQuery({ status: TransactionStatus.ERROR_TRANSACTION }));
 
-export class NotificationResponse extends PgMessage {
+export class NotificationResponse extends BackendMessage {
   declare readonly type: 'NotificationResponse';
   /** Process ID of the notifying backend. */
   readonly processId: number;

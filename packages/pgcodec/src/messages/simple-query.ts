@@ -15,11 +15,11 @@ import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { checkIndex } from '../options.js';
 import { decodeText } from '../wire/text.js';
 import { show, type Writer } from '../wire/writer.js';
-import { PgMessage, bodyless, defineMessage, toByteList } from './base.js';
+import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode } from './extended-query.js';
 
-export class Query extends PgMessage {
+export class Query extends FrontendMessage {
   declare readonly type: 'Query';
   readonly queryString: string;
   constructor(opts: { queryString: string }) {
@@ -75,7 +75,7 @@ export class FieldDescription {
 /** Bytes of a field after its name: 4+2+4+2+4+2. */
 const FIELD_FIXED_BYTES = 18;
 
-export class RowDescription extends PgMessage {
+export class RowDescription extends BackendMessage {
   declare readonly type: 'RowDescription';
   readonly fields: readonly FieldDescription[];
   constructor(opts: { fields: readonly FieldDescription[] }) {
@@ -127,7 +127,7 @@ const NO_VALUES = { columns: [] };
  * the next `feed` (after which its accessors throw StaleViewError), unless
  * the decoder was made with `{ owned: true }`.
  */
-export class DataRow extends PgMessage {
+export class DataRow extends BackendMessage {
   declare readonly type: 'DataRow';
   // Declared, not initialised as class fields, so rows made by `fromColumns`
   // (the hot path) and by the constructor share one object shape.
@@ -254,7 +254,7 @@ export class DataRow extends PgMessage {
 }
 defineMessage(DataRow, 'DataRow', BackendCode.DataRow, 'backend');
 
-export class CommandComplete extends PgMessage {
+export class CommandComplete extends BackendMessage {
   declare readonly type: 'CommandComplete';
   /** The command tag, e.g. "SELECT 3", "INSERT 0 1", "COPY 10". */
   readonly tag: string;

@@ -13,11 +13,11 @@ import { EncodingError, ErrorCode } from '../errors.js';
 import { MAX_CANCEL_KEY_LENGTH, MIN_CANCEL_KEY_LENGTH, StartupRequestCode } from '../constants.js';
 import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
-import { PgMessage, defineMessage, frozen } from './base.js';
+import { BackendMessage, SpecialMessage, defineMessage, frozen, type PgMessage } from './base.js';
 
 export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
 
-export class StartupMessage extends PgMessage {
+export class StartupMessage extends SpecialMessage {
   declare readonly type: 'StartupMessage';
   /** (major << 16) | minor; 196608 is 3.0, 196610 is 3.2. */
   readonly protocolVersion: number;
@@ -85,7 +85,7 @@ function expectCode(r: Reader, code: number, what: string): void {
 
 /** Declares an encryption request packet (length 8, just its code) and its frozen singleton. */
 function requestPacket<N extends string>(type: N, code: number, docName: string) {
-  const cls = class extends PgMessage {
+  const cls = class extends SpecialMessage {
     declare readonly type: N;
     writePayload(w: Writer): void {
       w.int32(code);
@@ -124,7 +124,7 @@ export function writeCancelKey(w: Writer, key: Uint8Array): void {
   w.bytes(key, 'secretKey');
 }
 
-export class CancelRequest extends PgMessage {
+export class CancelRequest extends SpecialMessage {
   declare readonly type: 'CancelRequest';
   readonly processId: number;
   /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
@@ -150,7 +150,7 @@ export class CancelRequest extends PgMessage {
 defineMessage(CancelRequest, 'CancelRequest', null, 'frontend');
 
 /** Base of the single-byte answers: no type byte, no length. */
-abstract class NegotiationResponse extends PgMessage {
+abstract class NegotiationResponse extends BackendMessage {
   /** True when the server agreed to encrypt ('S' or 'G'). */
   readonly accepted: boolean;
   protected abstract readonly yes: number;
@@ -166,6 +166,11 @@ abstract class NegotiationResponse extends PgMessage {
 
   override toWire(): Uint8Array {
     return Uint8Array.of(this.answer());
+  }
+
+  /** The single byte: the whole message. */
+  override encode(): Uint8Array {
+    return this.toWire();
   }
 
   private answer(): number {

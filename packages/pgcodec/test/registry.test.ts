@@ -1,0 +1,133 @@
+/**
+ * Message registries (pygwire's STANDARD_REGISTRY and STARTUP_REGISTRY):
+ * extensions and forks of the protocol register their own message classes
+ * and the decoders read them, here with made-up types.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as pg from '../src/index.js';
+import type { Reader, Writer } from '../src/messages/index.js';
+
+/** A made-up server message 'x': a server's progress report, Int32 percent | String note. */
+class ServerProgress extends pg.BackendMessage {
+  declare readonly type: 'ServerProgress';
+  readonly percent: number;
+  readonly note: string;
+  constructor(opts: { percent: number; note: string }) {
+    super();
+    this.percent = opts.percent;
+    this.note = opts.note;
+  }
+  writePayload(w: Writer): void {
+    w.i32(this.percent, 'percent').cstring(this.note, 'note');
+  }
+  static read(r: Reader): ServerProgress {
+    const percent = r.i32('percent');
+    return new ServerProgress({ percent, note: r.cstring('note') });
+  }
+}
+pg.defineMessage(ServerProgress, 'ServerProgress', 0x78, 'backend');
+
+/** A made-up startup packet with its own request code (1234 << 16 | 9999): a "ping" before startup. */
+class PingRequest extends pg.SpecialMessage {
+  declare readonly type: 'PingRequest';
+  writePayload(w: Writer): void {
+    w.int32(PING);
+  }
+  static read(r: Reader): PingRequest {
+    r.u32('request code');
+    return new PingRequest();
+  }
+}
+const PING = ((1234 << 16) | 9999) >>> 0;
+pg.defineMessage(PingRequest, 'PingRequest', null, 'frontend');
+
+/** A made-up frontend 'y' that means one thing in READY and another in COPY_IN. */
+class Hint extends pg.FrontendMessage {
+  declare readonly type: string;
+  writePayload(): void {}
+  static read(): Hint {
+    return new Hint();
+  }
+}
+class CopyHint extends Hint {
+  static override read(): CopyHint {
+    return new CopyHint();
+  }
+}
+pg.defineMessage(Hint, 'Hint', 0x79, 'frontend');
+pg.defineMessage(CopyHint, 'CopyHint', 0x79, 'frontend');
+
+describe('registering new messages', () => {
+  it('an unregistered type byte is an error, as before', () => {
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    d.feed(new ServerProgress({ percent: 50, note: 'half' }).toWire());
+    expect(() => d.read()).toThrow(expect.objectContaining({ code: pg.ErrorCode.UNKNOWN_MESSAGE_TYPE, messageType: 'x' }));
+  });
+
+  it('a registered standard message is decoded on every path, and round-trips', () => {
+    pg.STANDARD_REGISTRY.register(ServerProgress, { typeCode: 'x', direction: 'backend' });
+    expect(pg.STANDARD_REGISTRY.lookup(0x78, pg.ConnectionPhase.READY, 'backend')).toBe(ServerProgress);
+    expect(pg.STANDARD_REGISTRY.lookup(0x78, pg.ConnectionPhase.READY, 'frontend')).toBeUndefined();
+    const wire = new ServerProgress({ percent: 50, note: 'half way' }).toWire();
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    d.feed(Buffer.concat([wire, new pg.ReadyForQuery({ status: 'I' }).toWire()]));
+    const m = d.read();
+    expect(m).toBeInstanceOf(ServerProgress);
+    expect([(m as unknown as ServerProgress).percent, (m as unknown as ServerProgress).note]).toEqual([50, 'half way']);
+    expect(m).toBeInstanceOf(pg.BackendMessage);
+    expect(m!.toWire()).toEqual(wire);
+    expect(d.read()).toBeInstanceOf(pg.ReadyForQuery);
+    // frames, too
+    d.feed(wire);
+    expect(d.readFrame()!.decode()).toBeInstanceOf(ServerProgress);
+  });
+
+  it('a registration for some phases only, beside one for the rest', () => {
+    pg.STANDARD_REGISTRY.register(Hint, { typeCode: 0x79, direction: 'frontend' });
+    pg.STANDARD_REGISTRY.register(CopyHint, { typeCode: 'y', direction: 'frontend', phases: [pg.ConnectionPhase.COPY_IN] });
+    const wire = Uint8Array.of(0x79, 0, 0, 0, 4);
+    const ready = new pg.FrontendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    ready.feed(wire);
+    expect(ready.read()!.type).toBe('Hint');
+    const copy = new pg.FrontendMessageDecoder({ phase: pg.ConnectionPhase.COPY_IN });
+    copy.feed(wire);
+    expect(copy.read()!.type).toBe('CopyHint');
+  });
+
+  it('a startup packet registered by request code', () => {
+    pg.STARTUP_REGISTRY.register(PingRequest, PING);
+    const d = new pg.FrontendMessageDecoder();
+    d.feed(new PingRequest().toWire());
+    expect(d.read()).toBeInstanceOf(PingRequest);
+  });
+
+  it('a registered limit applies to decoders made afterwards', () => {
+    pg.STANDARD_REGISTRY.register(ServerProgress, { typeCode: 'x', direction: 'backend', maxLength: 100 });
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    d.feed(new ServerProgress({ percent: 1, note: 'n'.repeat(200) }).toWire());
+    expect(() => d.read()).toThrow(expect.objectContaining({ code: pg.ErrorCode.LENGTH_TOO_LARGE, messageType: 'x' }));
+  });
+
+  it('strict connections still refuse what their state machine does not know; non-strict ones report it and go on', () => {
+    const strict = new pg.FrontendConnection({ initialPhase: pg.ConnectionPhase.READY, limits: { shortMessage: 1000 } });
+    expect(() => strict.receive(new ServerProgress({ percent: 1, note: 'x' }).toWire())).toThrow(pg.StateMachineError);
+    const lenient = new pg.FrontendConnection({ initialPhase: pg.ConnectionPhase.READY, strict: false });
+    expect([...lenient.receive(new ServerProgress({ percent: 1, note: 'x' }).toWire())].map((m) => m.type)).toEqual(['ServerProgress']);
+    expect(lenient.violations).toHaveLength(1);
+  });
+
+  it('bad registrations are TypeErrors', () => {
+    expect(() => pg.STANDARD_REGISTRY.register(ServerProgress, { typeCode: 'xy', direction: 'backend' })).toThrow(TypeError);
+    expect(() => pg.STANDARD_REGISTRY.register(ServerProgress, { typeCode: 0, direction: 'backend' })).toThrow(TypeError);
+    expect(() => pg.STANDARD_REGISTRY.register(ServerProgress, { typeCode: 'x', direction: 'sideways' as 'backend' })).toThrow(TypeError);
+    expect(() => pg.STANDARD_REGISTRY.register({} as pg.MessageClass, { typeCode: 'x', direction: 'backend' })).toThrow(TypeError);
+  });
+});
+
+afterAll(() => {
+  // The registries are process-wide: leave them as the other test files expect (nothing registered on 'x', 'y' or PING).
+  const forget = pg.STANDARD_REGISTRY as unknown as { tables: Record<string, unknown[]> };
+  delete forget.tables.backend![0x78];
+  delete forget.tables.frontend![0x79];
+  (pg.STARTUP_REGISTRY as unknown as { byCode: Map<number, unknown> }).byCode.delete(PING);
+});

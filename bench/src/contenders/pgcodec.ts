@@ -15,11 +15,6 @@ import { sessionContender, sink, type Contender, type Mode, type Session, type S
 const DATA_ROW = 0x44;
 
 export function pgcodecContender(engine: EngineName): Contender {
-  const forced = process.env.PGCODEC_ENGINE;
-  if (forced !== undefined && forced !== engine) {
-    // The name must say which engine ran: refuse rather than mislabel.
-    throw new Error(`PGCODEC_ENGINE=${forced} would run pgcodec-${engine} on the ${forced} engine; unset it for benchmarks`);
-  }
   // One decoder per mode: what one mode's use teaches a decoder must not colour another's.
   const backendDecoders = new Map<Mode, BackendMessageDecoder>();
   const frontendDecoders = new Map<Mode, FrontendMessageDecoder>();

@@ -72,9 +72,14 @@ export class PgcodecError extends Error {
     super(message, options);
     this.code = code;
   }
-  override get name(): string {
-    return this.constructor.name;
-  }
+}
+
+/**
+ * Gives error classes a `name` that survives minification (which renames
+ * classes, so `constructor.name` would print 'q').
+ */
+export function nameErrors(classes: Record<string, abstract new (...a: never[]) => Error>): void {
+  for (const [name, cls] of Object.entries(classes)) Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 export interface ProtocolErrorInfo {
@@ -141,3 +146,5 @@ export class StateMachineError extends ProtocolError {
     this.origin = info.origin;
   }
 }
+
+nameErrors({ PgcodecError, ProtocolError, StaleViewError, FramingError, DecodingError, EncodingError, StateMachineError });

@@ -3,7 +3,7 @@
  * with a stable `code`; the message says what was wrong for a log, never
  * anything secret.
  */
-import { PgcodecError } from '../errors.js';
+import { PgcodecError, nameErrors } from '../errors.js';
 
 /** Stable, machine-readable authentication error codes. */
 export const AuthErrorCode = {
@@ -44,3 +44,5 @@ export class AuthError extends PgcodecError {
     super(code, message, options);
   }
 }
+
+nameErrors({ AuthError });

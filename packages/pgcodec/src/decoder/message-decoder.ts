@@ -49,7 +49,7 @@ export interface DecoderOptions {
   maxMessageSize?: number;
   /** Per phase and type limits, PostgreSQL's and libpq's by default (see MessageLimits); each capped by maxMessageSize. */
   limits?: Partial<MessageLimits>;
-  /** 'wasm' (default where WebAssembly runs) or 'js'; the PGCODEC_ENGINE environment variable overrides. */
+  /** 'wasm' (default where WebAssembly runs) or 'js'; without it, the PGCODEC_ENGINE environment variable (read once at load) chooses. */
   engine?: EngineName;
   /** Bytes of WebAssembly memory the decoder scans in place (64 KiB to 256 MiB, default 256 KiB); frames larger go to the TypeScript engine; memory per decoder ≈ 6.45 × windowSize. */
   windowSize?: number;

@@ -1,8 +1,8 @@
 /**
- * Which engine a decoder gets: WebAssembly by default, the TypeScript
- * reference where WebAssembly is unavailable; the PGCODEC_ENGINE
- * environment variable ('wasm' or 'js') forces one, for tests and
- * benchmarks.
+ * Which engine a decoder gets: the one its options ask for; else the one the
+ * PGCODEC_ENGINE environment variable names ('wasm' or 'js', for test runs
+ * and benchmarks), read once when pgcodec loads; else WebAssembly, or the
+ * TypeScript reference where WebAssembly is unavailable.
  */
 import type { Engine } from './engine.js';
 import { JsEngine } from './js-engine.js';
@@ -10,11 +10,29 @@ import { WasmEngine, checkWindowSize, wasmSupported } from './wasm-engine.js';
 
 export type EngineName = 'wasm' | 'js';
 
-/** The engine the environment forces, if any. */
-export function forcedEngine(): EngineName | undefined {
-  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PGCODEC_ENGINE;
-  return v === 'wasm' || v === 'js' ? v : undefined;
+interface Runtime {
+  process?: { env?: Record<string, string | undefined> };
+  Deno?: { permissions?: { querySync?(d: { name: 'env'; variable: string }): { state: string } } };
 }
+
+/**
+ * PGCODEC_ENGINE, where reading it needs no permission: Deno would ask for
+ * (or, without a terminal, refuse) env access, so there it is read only if
+ * already granted. Browsers have no environment.
+ */
+function readEnvEngine(): EngineName | undefined {
+  try {
+    const rt = globalThis as Runtime;
+    if (rt.Deno !== undefined && rt.Deno.permissions?.querySync?.({ name: 'env', variable: 'PGCODEC_ENGINE' }).state !== 'granted') return undefined;
+    const v = rt.process?.env?.PGCODEC_ENGINE;
+    return v === 'wasm' || v === 'js' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The engine PGCODEC_ENGINE names, read once at load. */
+export const envEngine: EngineName | undefined = readEnvEngine();
 
 /**
  * The engine for a decoder. `windowSize`: the WebAssembly engine's input
@@ -24,7 +42,7 @@ export function forcedEngine(): EngineName | undefined {
  */
 export function createEngine(requested?: EngineName, windowSize?: number): Engine {
   if (windowSize !== undefined) checkWindowSize(windowSize);
-  const want = forcedEngine() ?? requested ?? 'wasm';
+  const want = requested ?? envEngine ?? 'wasm';
   if (want === 'wasm' && wasmSupported()) return new WasmEngine(windowSize);
   return new JsEngine();
 }

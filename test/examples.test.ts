@@ -4,7 +4,7 @@
  * `// needs: postgres` against both PostgreSQL 15 and 18, those marked
  * `// needs: postgres 18` (protocol 3.2) against PostgreSQL 18 only.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,17 +32,31 @@ describe.each(SERVERS)('examples against $name', (server) => {
   }, 30_000);
 
   const mine = live.filter((f) => needs(f) === 0 || needs(f) === server.major);
-  it('there are some', () => expect(mine).toContain('md5-client.ts'));
+  it('there are some', () => expect(mine).toContain('client.ts'));
 
-  it.each(mine)('%s prints its documented output', (file) => {
-    const source = readFileSync(join(dir, file), 'utf8');
-    const { user, password } = cluster.users.md5;
-    const out = execFileSync(join(root, 'node_modules', '.bin', 'tsx'), [join(dir, file)], {
+  /** Runs an example as a user would, with libpq's environment variables. */
+  const run = (file: string, user: string, password: string) =>
+    spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(dir, file)], {
       cwd: root,
       encoding: 'utf8',
       timeout: 30_000,
       env: { ...process.env, PGHOST: cluster.host, PGPORT: String(cluster.port), PGUSER: user, PGPASSWORD: password, PGDATABASE: 'postgres' },
     });
-    expect(out).toBe(OUTPUT.exec(source)![1]);
+
+  it.each(mine)('%s prints its documented output (an MD5 user)', (file) => {
+    const r = run(file, cluster.users.md5.user, cluster.users.md5.password);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(OUTPUT.exec(readFileSync(join(dir, file), 'utf8'))![1]);
+  });
+
+  it('client.ts authenticates a SCRAM user (PostgreSQL’s default) too', () => {
+    const r = run('client.ts', cluster.users.scram.user, cluster.users.scram.password);
+    expect([r.status, r.stdout]).toEqual([0, "Result: [ '1' ]\n"]);
+  });
+
+  it('client.ts fails loudly on a wrong password: the server’s error on stderr, exit code 1', () => {
+    const r = run('client.ts', cluster.users.scram.user, 'wrong');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('password authentication failed');
   });
 });

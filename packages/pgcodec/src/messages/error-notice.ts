@@ -9,6 +9,7 @@ import { EncodingError, ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, defineMessage } from './base.js';
+import { DatabaseError } from './database-error.js';
 import { BackendCode } from './codes.js';
 
 /** Field codes from "Error and Notice Message Fields". */
@@ -81,6 +82,11 @@ abstract class NoticeBase extends BackendMessage {
   }
   get hint(): string | undefined {
     return this.get(ErrorField.HINT);
+  }
+
+  /** The report as an Error with node-postgres's field names (`code`, `detail`, `hint`, `position`, ...): to throw or log. */
+  toError(): DatabaseError {
+    return new DatabaseError(this.fields);
   }
 
   writePayload(w: Writer): void {

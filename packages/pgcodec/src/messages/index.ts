@@ -46,6 +46,7 @@ export * from './startup.js';
 export * from './auth.js';
 export * from './session.js';
 export * from './error-notice.js';
+export { DatabaseError, DATABASE_ERROR_FIELDS } from './database-error.js';
 export * from './simple-query.js';
 export * from './extended-query.js';
 export * from './copy.js';

@@ -15,6 +15,7 @@ import { EncodingError, ErrorCode } from '../errors.js';
 import { Reader } from '../wire/reader.js';
 import { isWellFormed } from '../wire/text.js';
 import { Writer, show } from '../wire/writer.js';
+import { fieldsLine, plain } from './display.js';
 
 /** Who sends a message: the client (frontend), the server (backend), or either (COPY data). */
 export type Direction = 'frontend' | 'backend' | 'both';
@@ -62,6 +63,27 @@ export abstract class PgMessage {
     if (raw !== undefined) w.bytes(raw, 'payload');
     else this.writePayload(w);
     return w.finish();
+  }
+
+  /** Plain data for JSON: `type` and the message's fields (bytes as hex strings). */
+  toJSON(): { type: string; [field: string]: unknown } {
+    return { type: this.type, ...(plain({ ...this }) as object) };
+  }
+
+  /** One line for a person: the type and what matters, e.g. `ErrorResponse ERROR 42P01 relation "x" does not exist`. */
+  toString(): string {
+    const rest = this.summary();
+    return rest === '' ? this.type : `${this.type} ${rest}`;
+  }
+
+  /** What `toString()` shows after the type: the fields, or what matters most for the class. */
+  summary(): string {
+    return fieldsLine(this);
+  }
+
+  /** Node's util.inspect (console.log) shows the one-line form. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** The payload alone: what follows the type byte and length (pygwire's `encode()`). Checked as `toWire()` is. */

@@ -84,6 +84,11 @@ abstract class NoticeBase extends BackendMessage {
     return this.get(ErrorField.HINT);
   }
 
+  /** `ErrorResponse ERROR 42P01 relation "x" does not exist` */
+  override summary(): string {
+    return [this.severity, this.code, this.message].filter((x) => x !== undefined).join(' ');
+  }
+
   /** The report as an Error with node-postgres's field names (`code`, `detail`, `hint`, `position`, ...): to throw or log. */
   toError(): DatabaseError {
     return new DatabaseError(this.fields);

@@ -14,6 +14,7 @@ import { TransactionStatus } from '../constants.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { BackendMessage, bodyless, defineMessage, frozen } from './base.js';
+import { quote } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readCancelKey, writeCancelKey } from './startup.js';
 
@@ -49,6 +50,9 @@ export class ParameterStatus extends BackendMessage {
   }
   writePayload(w: Writer): void {
     w.cstring(this.name, 'name').cstring(this.value, 'value');
+  }
+  override summary(): string {
+    return `${this.name}=${quote(this.value)}`;
   }
   static read(r: Reader): ParameterStatus {
     const name = r.cstring('parameter name');
@@ -104,6 +108,9 @@ export class ReadyForQuery extends BackendMessage {
   }
   writePayload(w: Writer): void {
     w.char(this.status, 'ITE', 'status');
+  }
+  override summary(): string {
+    return this.status;
   }
   static read(r: Reader): ReadyForQuery {
     const b = r.u8('transaction status');

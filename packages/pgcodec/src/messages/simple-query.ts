@@ -14,6 +14,7 @@ import type { Reader } from '../wire/reader.js';
 import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { checkIndex } from '../options.js';
 import { decodeText } from '../wire/text.js';
+import { brief, quote } from './display.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
@@ -31,6 +32,9 @@ export class Query extends FrontendMessage {
   }
   writePayload(w: Writer): void {
     w.cstring(this.queryString, 'queryString');
+  }
+  override summary(): string {
+    return quote(this.queryString);
   }
   static read(r: Reader): Query {
     return new Query({ queryString: r.cstring('query') });
@@ -94,6 +98,10 @@ export class RowDescription extends BackendMessage {
         .i32(f.typeModifier, 'fields.typeModifier')
         .format(f.formatCode, 'fields.formatCode');
     }
+  }
+  /** `RowDescription(2) [id int4?, name]`: the column names. */
+  override toString(): string {
+    return `RowDescription(${this.fields.length}) ${brief(this.fields.map((f) => f.name))}`;
   }
   static read(r: Reader): RowDescription {
     const n = r.count16(FIELD_FIXED_BYTES + 1, 'field count');
@@ -208,15 +216,16 @@ export class DataRow extends BackendMessage {
     return v === null ? null : decodeText(v, 0, v.length).text;
   }
 
-  /** Shows values, not the shared buffer, in console.log and JSON. */
-  toJSON(): { type: 'DataRow'; columns: (string | null)[] } {
+  /** Values as text (null for NULL), not the buffer under them. */
+  override toJSON(): { type: 'DataRow'; columns: (string | null)[] } {
     const columns: (string | null)[] = [];
     for (let i = 0; i < this.n; i++) columns.push(this.text(i));
     return { type: 'DataRow', columns };
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
-    return `DataRow ${inspect({ columns: this.toJSON().columns }, options)}`;
+  /** `DataRow(3) ['42', NULL, 'héllo']` */
+  override toString(): string {
+    return `DataRow(${this.n}) ${brief(this.toJSON().columns)}`;
   }
 
   override sizeHint(): number {
@@ -264,6 +273,9 @@ export class CommandComplete extends BackendMessage {
   }
   writePayload(w: Writer): void {
     w.cstring(this.tag, 'tag');
+  }
+  override summary(): string {
+    return quote(this.tag);
   }
   static read(r: Reader): CommandComplete {
     return new CommandComplete({ tag: r.cstring('command tag') });

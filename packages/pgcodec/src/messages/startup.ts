@@ -14,6 +14,7 @@ import { MAX_CANCEL_KEY_LENGTH, MIN_CANCEL_KEY_LENGTH, StartupRequestCode } from
 import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, SpecialMessage, defineMessage, frozen, type PgMessage } from './base.js';
+import { quote } from './display.js';
 
 export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
 
@@ -60,6 +61,11 @@ export class StartupMessage extends SpecialMessage {
       w.listItem(e[0], 'params').cstring(e[1], 'params');
     }
     w.u8(0);
+  }
+
+  /** `StartupMessage 3.2 user='alice' database='db'` */
+  override summary(): string {
+    return [`${this.majorVersion}.${this.minorVersion}`, ...this.entries.map(([k, v]) => `${k}=${quote(v)}`)].join(' ');
   }
 
   static read(r: Reader): StartupMessage {
@@ -184,7 +190,9 @@ abstract class NegotiationResponse extends BackendMessage {
 /** The server's answer to SSLRequest: 'S' (go ahead with TLS) or 'N'. */
 export class SSLResponse extends NegotiationResponse {
   declare readonly type: 'SSLResponse';
-  protected readonly yes = 0x53;
+  protected get yes(): number {
+    return 0x53;
+  }
   static read(r: Reader): SSLResponse {
     const b = r.u8('SSL answer');
     if (b !== 0x53 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `SSL answer ${b} is not 'S' or 'N'`, r.pos - 1);
@@ -198,7 +206,9 @@ const SSL_NO = frozen(new SSLResponse({ accepted: false }));
 /** The server's answer to GSSENCRequest: 'G' (go ahead with GSSAPI encryption) or 'N'. */
 export class GSSResponse extends NegotiationResponse {
   declare readonly type: 'GSSResponse';
-  protected readonly yes = 0x47;
+  protected get yes(): number {
+    return 0x47;
+  }
   static read(r: Reader): GSSResponse {
     const b = r.u8('GSS answer');
     if (b !== 0x47 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `GSS answer ${b} is not 'G' or 'N'`, r.pos - 1);

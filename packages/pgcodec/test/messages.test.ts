@@ -188,6 +188,6 @@ describe('DataRow display', () => {
     const row = d.read() as pg.DataRow;
     expect(JSON.parse(JSON.stringify(row))).toEqual({ type: 'DataRow', columns: ['a', null] });
     const { inspect } = await import('node:util');
-    expect(inspect(row)).toBe("DataRow { columns: [ 'a', null ] }");
+    expect(inspect(row)).toBe("DataRow(2) ['a', NULL]");
   });
 });

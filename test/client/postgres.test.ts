@@ -6,29 +6,13 @@
  * (where the two servers differ). Protocol 3.2 in depth: protocol-3.2.test.ts.
  */
 import * as pg from 'pgcodec';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../harness/index.ts';
-import { SERVERS } from '../support/servers.ts';
-import { rows, types, WireClient } from './wire-client.ts';
+import { describe, expect, it } from 'vitest';
+import { SERVERS, useServer } from '../support/servers.ts';
+import { rows, types, untilSleeping } from './wire-client.ts';
 
 describe.each(SERVERS)('against $name', (server) => {
-  let cluster: Cluster;
-  const open: WireClient[] = [];
-
-  async function connect(o: Partial<Parameters<typeof WireClient.connect>[0]> = {}): Promise<WireClient> {
-    const c = await WireClient.connect({ host: cluster.host, port: cluster.port, user: cluster.users.trust, ...o });
-    open.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    cluster = await server.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of open) c.socket.destroy();
-    await cluster?.stop();
-  }, 30_000);
+  const s = useServer(server);
+  const connect = s.connect;
 
   describe('authentication', () => {
     it('trust, after an SSLRequest answered N', async () => {
@@ -42,7 +26,7 @@ describe.each(SERVERS)('against $name', (server) => {
     });
 
     it('MD5', async () => {
-      const { user, password } = cluster.users.md5;
+      const { user, password } = s.cluster.users.md5;
       const c = await connect({ user, password });
       expect(c.log.some((m) => m instanceof pg.AuthenticationMD5Password)).toBe(true);
       expect(rows(await c.query('SELECT current_user'))).toEqual([[user]]);
@@ -50,7 +34,7 @@ describe.each(SERVERS)('against $name', (server) => {
     });
 
     it('SCRAM-SHA-256, with the server signature verified', async () => {
-      const { user, password } = cluster.users.scram;
+      const { user, password } = s.cluster.users.scram;
       const c = await connect({ user, password });
       expect(types(c.log).slice(0, 4)).toEqual(['AuthenticationSASL', 'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'AuthenticationOk']);
       expect(rows(await c.query('SELECT current_user'))).toEqual([[user]]);
@@ -58,7 +42,7 @@ describe.each(SERVERS)('against $name', (server) => {
     });
 
     it('a wrong SCRAM password is refused and the connection ends FAILED', async () => {
-      const { user } = cluster.users.scram;
+      const { user } = s.cluster.users.scram;
       await expect(connect({ user, password: 'wrong' })).rejects.toThrow(/password authentication failed/);
     });
 
@@ -197,15 +181,10 @@ describe.each(SERVERS)('against $name', (server) => {
       c.send(new pg.Query({ queryString: 'SELECT pg_sleep(300)' }));
       // Cancel only once the backend is inside pg_sleep: a cancel that arrives
       // before the query starts is lost, and the test would wait out the sleep.
-      const pid = c.backendKey!.processId;
-      for (;;) {
-        const r = await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${pid}`);
-        if (rows(r)[0]?.[0] === 'PgSleep') break;
-      }
-      await watcher.close();
-      const canceller = await WireClient.open(cluster.host, cluster.port);
-      open.push(canceller);
-      canceller.send(new pg.CancelRequest({ processId: c.backendKey!.processId, secretKey: c.backendKey!.secretKey }));
+      await untilSleeping(watcher, c.backendKey!.processId);
+    await watcher.close();
+    const canceller = await s.open();
+    canceller.send(new pg.CancelRequest({ processId: c.backendKey!.processId, secretKey: c.backendKey!.secretKey }));
       expect(canceller.phase).toBe(pg.ConnectionPhase.TERMINATED);
       canceller.socket.end();
       const r = await c.untilReady();

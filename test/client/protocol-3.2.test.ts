@@ -5,34 +5,19 @@
  * protocol's 4..256), and printed for the record.
  */
 import * as pg from 'pgcodec';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameSession, listFixtures, readFixtureIndex, readSessionFile, type Cluster } from '../harness/index.ts';
+import { describe, expect, it } from 'vitest';
+import { frameSession, listFixtures, readFixtureIndex, readSessionFile } from '../harness/index.ts';
 import { proxySession, proxySessionFrames } from '../replay/proxy.ts';
 import { unforced } from '../support/engine-env.ts';
-import { PG18 } from '../support/servers.ts';
-import { rows, types, WireClient } from './wire-client.ts';
+import { PG18, useServer } from '../support/servers.ts';
+import { rows, types, untilSleeping } from './wire-client.ts';
 
-let cluster: Cluster;
-const open: WireClient[] = [];
-
-async function connect(o: Partial<Parameters<typeof WireClient.connect>[0]> = {}): Promise<WireClient> {
-  const c = await WireClient.connect({ host: cluster.host, port: cluster.port, user: cluster.users.trust, ...o });
-  open.push(c);
-  return c;
-}
-
-/** Waits until backend `pid` is inside pg_sleep (a cancel before that would be lost). */
-async function untilSleeping(watcher: WireClient, pid: number): Promise<void> {
-  for (;;) {
-    const r = await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${pid}`);
-    if (rows(r)[0]?.[0] === 'PgSleep') return;
-  }
-}
+const s = useServer(PG18);
+const connect = s.connect;
 
 /** Sends a CancelRequest on a new connection and waits until the server has closed it (the request was processed). */
 async function cancel(processId: number, secretKey: Uint8Array): Promise<number> {
-  const c = await WireClient.open(cluster.host, cluster.port);
-  open.push(c);
+  const c = await s.open();
   const sent = c.send(new pg.CancelRequest({ processId, secretKey }));
   expect(c.phase).toBe(pg.ConnectionPhase.TERMINATED);
   if (!c.socket.closed) await new Promise((r) => c.socket.once('close', r));
@@ -41,26 +26,17 @@ async function cancel(processId: number, secretKey: Uint8Array): Promise<number>
 
 const V3_2 = pg.StartupRequestCode.V3_2;
 
-beforeAll(async () => {
-  cluster = await PG18.start();
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of open) c.socket.destroy();
-  await cluster?.stop();
-}, 30_000);
-
 describe('protocol 3.2 against PostgreSQL 18', () => {
   it('is a real PostgreSQL 18', () => {
-    expect(cluster.major).toBe(18);
+    expect(s.cluster.major).toBe(18);
   });
 
   it('a 3.2 StartupMessage: no negotiation, a BackendKeyData with a long key, then queries', async () => {
-    for (const auth of [{}, cluster.users.md5, cluster.users.scram]) {
+    for (const auth of [{}, s.cluster.users.md5, s.cluster.users.scram]) {
       const c = await connect({ protocolVersion: V3_2, ...auth });
       expect(c.negotiated).toBeNull();
       const key = c.backendKey!.secretKey;
-      console.log(`PostgreSQL ${cluster.version}, 3.2 (${'user' in auth ? auth.user : 'trust'}): BackendKeyData ${9 + key.length} bytes, key ${key.length} bytes`);
+      console.log(`PostgreSQL ${s.cluster.version}, 3.2 (${'user' in auth ? auth.user : 'trust'}): BackendKeyData ${9 + key.length} bytes, key ${key.length} bytes`);
       expect(key.length).toBeGreaterThanOrEqual(4);
       expect(key.length).toBeLessThanOrEqual(pg.MAX_CANCEL_KEY_LENGTH);
       expect(key.length).toBe(32); // what PostgreSQL 18 sends; the codec assumes no size
@@ -135,7 +111,7 @@ describe('protocol 3.2 against PostgreSQL 18', () => {
   });
 
   it('the message log of a 3.2 connection passes the strict state machine from startup to Terminate', async () => {
-    const c = await connect({ protocolVersion: V3_2, ...cluster.users.scram });
+    const c = await connect({ protocolVersion: V3_2, ...s.cluster.users.scram });
     expect(types(c.log)).toEqual(
       expect.arrayContaining(['AuthenticationSASL', 'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'AuthenticationOk', 'BackendKeyData', 'ReadyForQuery']),
     );

@@ -168,3 +168,11 @@ export function rows(msgs: readonly pg.BackendMessage[]): (string | null)[][] {
 
 /** Message type names, for assertions. */
 export const types = (msgs: readonly pg.BackendMessage[]): string[] => msgs.map((m) => m.type);
+
+/** Waits until backend `pid` is inside pg_sleep, asking through `watcher` (a cancel sent before that would be lost). */
+export async function untilSleeping(watcher: WireClient, pid: number): Promise<void> {
+  for (;;) {
+    const r = await watcher.query(`SELECT wait_event FROM pg_stat_activity WHERE pid = ${pid}`);
+    if (rows(r)[0]?.[0] === 'PgSleep') return;
+  }
+}

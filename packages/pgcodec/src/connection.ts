@@ -28,6 +28,7 @@ import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
 
+/** Options of a connection: its decoder's, and its state machine's. */
 export interface ConnectionOptions extends DecoderOptions {
   /** Phase to start in (default STARTUP); e.g. READY for a proxy attached after startup. */
   initialPhase?: ConnectionPhase;
@@ -44,11 +45,18 @@ export interface ConnectionOptions extends DecoderOptions {
 /** How many non-strict violations `violations` keeps (the oldest are dropped). */
 const MAX_KEPT_VIOLATIONS = 100;
 
+/**
+ * A stream decoder and a state machine driven together, for one side of a
+ * connection: FrontendConnection or BackendConnection.
+ */
 export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
+  /** Whether a message out of phase throws (the `strict` option, default true). */
   readonly strict: boolean;
   /** The most recent violations tolerated in non-strict mode. */
   readonly violations: StateMachineError[] = [];
+  /** Checks every message sent and received, and tracks the phase. */
   protected abstract readonly machine: ProtocolStateMachine;
+  /** Decodes what the peer sends. */
   protected abstract readonly decoder: MessageDecoder<In>;
   private failure: ProtocolError | null = null;
   private readonly violationCallback: ((e: StateMachineError) => void) | undefined;
@@ -72,14 +80,17 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     return this.failure !== null ? ConnectionPhase.FAILED : this.machine.phase;
   }
 
+  /** The phase is READY: no request awaits an answer. */
   get isReady(): boolean {
     return this.phase === ConnectionPhase.READY;
   }
 
+  /** Neither terminated nor failed. */
   get isActive(): boolean {
     return this.failure === null && this.machine.isActive;
   }
 
+  /** Syncs sent whose ReadyForQuery has not arrived. */
   get pendingSyncs(): number {
     return this.machine.pendingSyncs;
   }
@@ -174,7 +185,12 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
    * the result as `onread` to `net.connect`; in `onData`, pull with
    * `readFrame()`, `readRowBatch()` or `receive(new Uint8Array(0))`.
    */
-  socketReader(onData: () => void, minRead?: number): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
+  socketReader(onData: () => void, minRead?: number): {
+    /** The free space for the next read: Node's `onread.buffer`. */
+    buffer: () => Uint8Array;
+    /** Takes `nread` bytes read into the last buffer, then calls `onData`: Node's `onread.callback`. */
+    callback: (nread: number) => boolean
+  } {
     return this.decoder.socketReader(onData, minRead);
   }
 

@@ -5,21 +5,37 @@
 
 /** Where a connection stands; decides how the next bytes are framed and which messages may follow. */
 export const ConnectionPhase = {
+  /** Before the StartupMessage: untyped startup packets (SSLRequest, GSSENCRequest, CancelRequest, StartupMessage). */
   STARTUP: 'STARTUP',
+  /** An SSLRequest awaits the server's one-byte answer, 'S' or 'N'. */
   SSL_NEGOTIATION: 'SSL_NEGOTIATION',
+  /** A GSSENCRequest awaits the server's one-byte answer, 'G' or 'N'. */
   GSS_NEGOTIATION: 'GSS_NEGOTIATION',
+  /** After the StartupMessage: the server's Authentication requests and the client's answers, until AuthenticationOk. */
   AUTHENTICATING: 'AUTHENTICATING',
+  /** AuthenticationSASL came: the client's SASLInitialResponse is next. */
   AUTHENTICATING_SASL_INITIAL: 'AUTHENTICATING_SASL_INITIAL',
+  /** A SASL exchange under way: AuthenticationSASLContinue and SASLResponse in turn, then SASLFinal and AuthenticationOk. */
   AUTHENTICATING_SASL_CONTINUE: 'AUTHENTICATING_SASL_CONTINUE',
+  /** After AuthenticationOk: BackendKeyData and ParameterStatus, until the first ReadyForQuery. */
   INITIALIZATION: 'INITIALIZATION',
+  /** Idle: no request awaits an answer. */
   READY: 'READY',
+  /** The oldest unanswered request is a Query. */
   SIMPLE_QUERY: 'SIMPLE_QUERY',
+  /** The oldest unanswered request is an extended-query message (Parse, Bind, Describe, Execute, Close, Sync). */
   EXTENDED_QUERY: 'EXTENDED_QUERY',
+  /** COPY FROM STDIN, after CopyInResponse: the client sends CopyData. */
   COPY_IN: 'COPY_IN',
+  /** COPY TO STDOUT, after CopyOutResponse: the server sends CopyData. */
   COPY_OUT: 'COPY_OUT',
+  /** After CopyBothResponse: CopyData both ways (streaming replication). */
   COPY_BOTH: 'COPY_BOTH',
+  /** The oldest unanswered request is a FunctionCall. */
   FUNCTION_CALL: 'FUNCTION_CALL',
+  /** Ended by the client: Terminate, or a CancelRequest (which is all its connection carries). */
   TERMINATED: 'TERMINATED',
+  /** Ended by an error: a protocol violation, a FATAL or PANIC ErrorResponse, or any error during startup and authentication. */
   FAILED: 'FAILED',
 } as const;
 export type ConnectionPhase = (typeof ConnectionPhase)[keyof typeof ConnectionPhase];
@@ -92,7 +108,9 @@ export const MAX_CANCEL_KEY_LENGTH = 256;
 
 /** Data format codes used by Bind, FunctionCall, RowDescription and the COPY responses. */
 export const FormatCode = {
+  /** 0: text. */
   TEXT: 0,
+  /** 1: binary. */
   BINARY: 1,
 } as const;
 export type FormatCode = (typeof FormatCode)[keyof typeof FormatCode];

@@ -66,7 +66,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Base of every error pgcodec throws; `code` says which, for programs. */
 export class PgcodecError extends Error {
+  /** Stable, machine-readable code: one of `ErrorCode` (or `AuthErrorCode` from pgcodec/auth). */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -82,16 +84,21 @@ export function nameErrors(classes: Record<string, abstract new (...a: never[]) 
   for (const [name, cls] of Object.entries(classes)) Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
+/** Where a protocol error applies, for the `ProtocolError` constructor. */
 export interface ProtocolErrorInfo {
   /** The message's type byte as a character, or a startup packet's name; null if not known yet. */
   messageType?: string | null;
   /** Byte offset (in the stream, or in the payload for a standalone decode) where the problem lies. */
   offset?: number;
+  /** The error that led to this one, as `Error.cause`. */
   cause?: unknown;
 }
 
+/** Bytes that break the protocol, or a message out of order: carries the message type and the offset. */
 export class ProtocolError extends PgcodecError {
+  /** The message's type byte as a character, or a startup packet's name; null if not known yet. */
   readonly messageType: string | null;
+  /** Byte offset (in the stream, or in the payload for a standalone decode) where the problem lies; -1 if not known. */
   readonly offset: number;
   constructor(code: string, message: string, info: ProtocolErrorInfo = {}) {
     const where = info.offset === undefined ? '' : ` at offset ${info.offset}`;
@@ -113,7 +120,9 @@ export class StaleViewError extends PgcodecError {
   }
 }
 
+/** The stream cannot be cut into messages: a bad length, an unknown type byte, a message over its limit. */
 export class FramingError extends ProtocolError {}
+/** A frame's contents do not match its message's layout: truncated, trailing bytes, a value not allowed. */
 export class DecodingError extends ProtocolError {}
 
 /**
@@ -133,11 +142,13 @@ export class EncodingError extends PgcodecError {
     this.field = field;
   }
 }
+/** What the `StateMachineError` constructor takes: where, and whose message it was. */
 export interface StateMachineErrorInfo extends ProtocolErrorInfo {
   /** 'local': we tried to send it (our bug); 'peer': the other side sent it. */
   origin: 'local' | 'peer';
 }
 
+/** A well-formed message sent or received in a phase where the protocol does not allow it. */
 export class StateMachineError extends ProtocolError {
   /** 'local' for a message we tried to send, 'peer' for one the other side sent. */
   readonly origin: 'local' | 'peer';

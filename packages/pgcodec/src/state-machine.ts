@@ -54,7 +54,10 @@ import type { Describe } from './messages/extended-query.js';
 import type { ErrorResponse } from './messages/error-notice.js';
 import type { AnyBackendMessage, AnyFrontendMessage } from './messages/index.js';
 
-/** What a message does to the machine: go to a phase, or run one of the named steps below. */
+/**
+ * What a message does to the machine: go to a phase, or run one of the named steps below.
+ * @inline
+ */
 type Step =
   | ConnectionPhase
   | 'stay'
@@ -76,7 +79,15 @@ type Step =
   | 'copyData'
   | 'copyDone';
 
+/**
+ * What one side may send in one phase: each message type allowed, and what it does.
+ * @inline
+ */
 type Row = Readonly<Record<string, Step>>;
+/**
+ * What one side may send, phase by phase.
+ * @inline
+ */
 type Table = Readonly<Record<ConnectionPhase, Row>>;
 
 const P = ConnectionPhase;
@@ -100,6 +111,7 @@ const CLIENT_REQUESTS: Row = {
   Terminate: P.TERMINATED,
 };
 
+/** What a client may send in each phase, and what each message does there. */
 export const FRONTEND_TABLE: Table = {
   STARTUP: { StartupMessage: P.AUTHENTICATING, SSLRequest: P.SSL_NEGOTIATION, GSSEncRequest: P.GSS_NEGOTIATION, CancelRequest: P.TERMINATED },
   SSL_NEGOTIATION: {},
@@ -138,6 +150,7 @@ const AUTH_REQUESTS: Row = {
   AuthenticationOk: P.INITIALIZATION,
 };
 
+/** What a server may send in each phase, and what each message does there. */
 export const BACKEND_TABLE: Table = {
   STARTUP: {},
   SSL_NEGOTIATION: { SSLResponse: 'negotiated', ErrorResponse: 'error' },
@@ -234,11 +247,14 @@ const ANSWERS_ANY_EXTENDED = new Set(['Parse', 'Bind', 'Close', 'DescribeS', 'De
 
 /** What a side does with a message (pygwire's MessageAction): `tolerate` takes one. */
 export const MessageAction = {
+  /** A message this side sends. */
   SEND: 'send',
+  /** A message received from the peer. */
   RECEIVE: 'receive',
 } as const;
 export type MessageAction = (typeof MessageAction)[keyof typeof MessageAction];
 
+/** Options of a state machine. */
 export interface StateMachineOptions {
   /**
    * Phase to start in (default STARTUP): later phases attach to a
@@ -253,9 +269,16 @@ export interface StateMachineOptions {
   name?: string;
 }
 
-/** Who speaks, for the tables: the side whose table governs a message. */
+/**
+ * Who speaks, for the tables: the side whose table governs a message.
+ * @inline
+ */
 type Speaker = 'frontend' | 'backend';
 
+/**
+ * Checks each message against the phase, and moves the phase on.
+ * FrontendStateMachine and BackendStateMachine say which side it speaks for.
+ */
 export abstract class ProtocolStateMachine {
   /** The table that governs what this side sends. */
   protected abstract readonly sends: Speaker;

@@ -11,6 +11,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
+/** Encodes bytes as padded base64. */
 export function base64Encode(b: Uint8Array): string {
   let s = '';
   let i = 0;

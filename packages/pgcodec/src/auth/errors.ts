@@ -38,6 +38,10 @@ export const AuthErrorCode = {
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
+/**
+ * An authentication failure: a message that breaks SCRAM's rules, a wrong
+ * proof or signature, a bad verifier or argument. `code` is an AuthErrorCode.
+ */
 export class AuthError extends PgcodecError {
   declare readonly code: AuthErrorCode;
   constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {

@@ -32,6 +32,7 @@ function md5Salted(verifier: string, salt: Uint8Array): string {
 
 const MD5_VERIFIER = /^md5[0-9a-f]{32}$/;
 
+/** Whether `s` is an md5 verifier: "md5" and 32 lowercase hex digits. */
 export function isMd5Verifier(s: string): boolean {
   return MD5_VERIFIER.test(s);
 }

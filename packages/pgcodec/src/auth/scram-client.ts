@@ -41,6 +41,7 @@ import { hmac } from './webcrypto.js';
  */
 export const DEFAULT_MAX_ITERATIONS = 10_000_000;
 
+/** Options of a ScramClient. */
 export interface ScramClientOptions {
   /** The password; text is used as UTF-8, then SASLprep or raw bytes as PostgreSQL does. */
   password: string | Uint8Array;
@@ -63,7 +64,12 @@ export interface ScramClientOptions {
 
 type ClientState = 'initial' | 'first-sent' | 'computing' | 'final-sent' | 'verified' | 'failed';
 
+/**
+ * The client side of one SCRAM exchange: call clientFirstMessage(),
+ * clientFinalMessage() and verifyServerFinal(), in that order, once each.
+ */
 export class ScramClient {
+  /** The mechanism, to name in SASLInitialResponse. */
   readonly mechanism: ScramMechanism;
   private readonly password: string | Uint8Array;
   private readonly channelBinding: ChannelBinding | undefined;

@@ -8,8 +8,11 @@
  */
 import { AuthError, AuthErrorCode } from './errors.js';
 
+/** SCRAM-SHA-256, without channel binding. */
 export const SCRAM_SHA_256 = 'SCRAM-SHA-256';
+/** SCRAM-SHA-256 with channel binding (tls-server-end-point); PostgreSQL offers it on TLS connections. */
 export const SCRAM_SHA_256_PLUS = 'SCRAM-SHA-256-PLUS';
+/** A SCRAM mechanism name: SCRAM-SHA-256 or SCRAM-SHA-256-PLUS. */
 export type ScramMechanism = typeof SCRAM_SHA_256 | typeof SCRAM_SHA_256_PLUS;
 
 /** The only channel-binding type PostgreSQL supports. */
@@ -21,13 +24,16 @@ export const TLS_SERVER_END_POINT = 'tls-server-end-point';
  * server must compute the same bytes; computing them is the caller's job.
  */
 export interface ChannelBinding {
+  /** The binding type: tls-server-end-point. */
   type: typeof TLS_SERVER_END_POINT;
+  /** The binding data: the server certificate's hash. */
   data: Uint8Array;
 }
 
 /** libpq's channel_binding setting. */
 export type ChannelBindingMode = 'disable' | 'prefer' | 'require';
 
+/** What chooseScramMechanism needs besides the server's list. */
 export interface ChooseScramMechanismOptions {
   /** Default 'prefer': bind when the server offers -PLUS and `canBind`. */
   channelBinding?: ChannelBindingMode;
@@ -60,6 +66,7 @@ export function serverScramMechanisms(canBind: boolean): ScramMechanism[] {
   return canBind ? [SCRAM_SHA_256_PLUS, SCRAM_SHA_256] : [SCRAM_SHA_256];
 }
 
+/** Whether `m` is SCRAM-SHA-256 or SCRAM-SHA-256-PLUS. */
 export function isScramMechanism(m: string): m is ScramMechanism {
   return m === SCRAM_SHA_256 || m === SCRAM_SHA_256_PLUS;
 }

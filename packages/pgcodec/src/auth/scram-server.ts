@@ -21,6 +21,7 @@ import { parseScramVerifier, type ScramVerifier } from './scram-verifier.js';
 import { timingSafeEqual } from './timing-safe-equal.js';
 import { hmac, sha256 } from './webcrypto.js';
 
+/** Options of a ScramServer. */
 export interface ScramServerOptions {
   /** The role's secret: pg_authid text or a parsed ScramVerifier. */
   verifier: string | ScramVerifier;
@@ -38,7 +39,12 @@ export interface ScramServerOptions {
 
 type ServerState = 'initial' | 'first-sent' | 'computing' | 'done' | 'failed';
 
+/**
+ * The server side of one SCRAM exchange: call serverFirstMessage(), then
+ * serverFinalMessage(), once each.
+ */
 export class ScramServer {
+  /** The mechanism the client chose. */
   readonly mechanism: ScramMechanism;
   private readonly verifier: ScramVerifier;
   private readonly channelBinding: ChannelBinding | undefined;

@@ -14,12 +14,17 @@ import { randomBytes } from './webcrypto.js';
 
 /** A parsed SCRAM-SHA-256 secret. */
 export interface ScramVerifier {
+  /** The PBKDF2 iteration count the keys were derived with. */
   iterations: number;
+  /** The salt the keys were derived with. */
   salt: Uint8Array;
+  /** StoredKey, 32 bytes: checks the client's proof. */
   storedKey: Uint8Array;
+  /** ServerKey, 32 bytes: signs the server's final message. */
   serverKey: Uint8Array;
 }
 
+/** Options of scramVerifier. */
 export interface ScramVerifierOptions {
   /** PBKDF2 iterations; PostgreSQL's default (scram_iterations) is 4096. */
   iterations?: number;
@@ -45,6 +50,7 @@ export async function scramVerifier(password: string | Uint8Array, opts: ScramVe
   return formatScramVerifier({ iterations, salt, storedKey, serverKey });
 }
 
+/** The text pg_authid stores for a secret: SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>. */
 export function formatScramVerifier(v: ScramVerifier): string {
   return `SCRAM-SHA-256$${v.iterations}:${base64Encode(v.salt)}$${base64Encode(v.storedKey)}:${base64Encode(v.serverKey)}`;
 }

@@ -13,6 +13,7 @@
 import { AuthError, AuthErrorCode } from './errors.js';
 import { digest } from './webcrypto.js';
 
+/** A hash tls-server-end-point data can be made with, by its WebCrypto name. */
 export type TlsServerEndPointHash = 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /** Signature algorithm OIDs (RFC 3279, 4055, 5758) -> the hash RFC 5929 prescribes. */

@@ -21,6 +21,12 @@ import { GSSResponse, SSLResponse } from '../messages/startup.js';
 import { MessageDecoder, type DecoderOptions } from './message-decoder.js';
 import type { RowBatch } from './row-batch.js';
 
+/**
+ * Decodes what a server sends: a client's or a proxy's view of the stream.
+ * Runs of DataRows can be taken as row batches.
+ * @inlineType StreamBuffer
+ * @inlineType ScanView
+ */
 export class BackendMessageDecoder extends MessageDecoder<AnyBackendMessage> implements Iterable<AnyBackendMessage> {
   protected readonly dataRows = true;
 

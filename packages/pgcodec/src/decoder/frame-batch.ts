@@ -9,6 +9,11 @@ import { checkIndex } from '../options.js';
 import type { PgMessage } from '../messages/base.js';
 import type { FrameSource } from './frame.js';
 
+/**
+ * The complete frames at the head of the stream as one batch, indexed rather
+ * than iterated (`readFrames()`). Valid until the decoder's next feed.
+ * @inlineType ScanView
+ */
 export class FrameBatch<M extends PgMessage = PgMessage> {
   constructor(
     private readonly v: ScanView,

@@ -12,13 +12,21 @@ import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, type ScanView } from '../engine/scan-view.js';
 import type { PgMessage } from '../messages/base.js';
 
-/** What a frame needs from its decoder. */
+/**
+ * What a frame needs from its decoder.
+ * @inline
+ */
 export interface FrameSource<M> {
   decodeFrame(v: ScanView, i: number, offset: number): M;
   /** Decodes a whole frame held in owned bytes. */
   decodeFrameBytes(bytes: Uint8Array, offset: number): M;
 }
 
+/**
+ * A raw frame from a stream decoder: type and bytes as views, `decode()` on
+ * demand. Valid until the decoder's next feed, unless `{ owned: true }`.
+ * @inlineType ScanView
+ */
 export class Frame<M extends PgMessage = PgMessage> {
   private v: ScanView | null = null;
   private i = 0;

@@ -35,11 +35,18 @@ function startupClass(code: number): MessageClass {
   return STARTUP_REGISTRY.lookup(code) ?? StartupMessage;
 }
 
+/** Options of a FrontendMessageDecoder. */
 export interface FrontendDecoderOptions extends DecoderOptions {
   /** Start with `gssAuthentication` set. */
   gssAuthentication?: boolean;
 }
 
+/**
+ * Decodes what a client sends: a server's or a proxy's view of the stream,
+ * startup packets included.
+ * @inlineType StreamBuffer
+ * @inlineType ScanView
+ */
 export class FrontendMessageDecoder extends MessageDecoder<AnyFrontendMessage> implements Iterable<AnyFrontendMessage> {
   /**
    * Set once the server asked for GSSAPI or SSPI authentication: then 'p' in

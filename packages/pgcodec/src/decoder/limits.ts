@@ -47,6 +47,7 @@ export interface MessageLimits {
   authRequest: number;
 }
 
+/** PostgreSQL's and libpq's limits: what a decoder applies where the `limits` option says nothing. */
 export const DEFAULT_LIMITS: Readonly<MessageLimits> = {
   smallMessage: PQ_SMALL_MESSAGE_LIMIT,
   authToken: PG_MAX_AUTH_TOKEN_LENGTH,

@@ -42,6 +42,7 @@ import { FrameBatch } from './frame-batch.js';
 import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
 
+/** Options of both stream decoders. */
 export interface DecoderOptions {
   /** Phase to start in (default STARTUP). */
   phase?: ConnectionPhase;
@@ -83,8 +84,13 @@ function standardFraming(phase: ConnectionPhase, frontend: boolean): boolean {
   return !(frontend && phase === ConnectionPhase.STARTUP);
 }
 
+/**
+ * What the two stream decoders share: `feed()` bytes, then pull messages,
+ * frames or batches one at a time. See FrontendMessageDecoder and BackendMessageDecoder.
+ */
 export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M> {
   private currentPhase: ConnectionPhase;
+  /** Largest length field accepted for a standard message (the `maxMessageSize` option). */
   readonly maxMessageSize: number;
   /** The limits in force (defaults with the `limits` option applied). */
   readonly limits: Readonly<MessageLimits>;
@@ -97,7 +103,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private deferred: ProtocolError | null = null;
   /** Which engine scans this decoder's bytes. */
   readonly engine: EngineName;
+  /** Frames and row batches get copies that stay valid across feeds (the `owned` option). */
   readonly owned: boolean;
+  /** The bytes received and not yet consumed. */
   protected readonly sb: StreamBuffer;
   private readonly primary: Engine;
   /** Scans the heap buffer when bytes outgrow the WebAssembly window. */
@@ -136,6 +144,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return this.currentPhase;
   }
 
+  /** Moves the decoder to phase `p`: its framing and limits apply from the next message. */
   set phase(p: ConnectionPhase) {
     if (p !== this.currentPhase) {
       checkOneOf('phase', p, PHASES);
@@ -273,7 +282,12 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * each read: pull frames, batches or messages there. Views go stale at the
    * next read, as with `feed`.
    */
-  socketReader(onData: () => void, minRead = 16 * 1024): { buffer: () => Uint8Array; callback: (nread: number) => boolean } {
+  socketReader(onData: () => void, minRead = 16 * 1024): {
+    /** The free space for the next read (at least `minRead` bytes): Node's `onread.buffer`. */
+    buffer: () => Uint8Array;
+    /** Takes `nread` bytes read into the last buffer, then calls `onData`: Node's `onread.callback`. */
+    callback: (nread: number) => boolean
+  } {
     if (typeof onData !== 'function') throw new TypeError('socketReader needs an onData function');
     checkInteger('minRead', minRead, 1, MAX_LIMIT);
     // Bytes handed out by the last buffer(): a callback may commit at most that many, once.
@@ -351,6 +365,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.scan = null;
   }
 
+  /** The next message in the current phase's framing, or null if more bytes are needed. */
   protected abstract decodeNext(): M | null;
 
   /** The class for a standard frame's type byte in the current phase, or undefined if none. */

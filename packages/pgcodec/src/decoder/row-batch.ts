@@ -14,7 +14,10 @@ import { checkIndex } from '../options.js';
 import { latin1 } from '../wire/latin1.js';
 import { decodeText, utf8 } from '../wire/text.js';
 
-/** What a batch needs from its decoder. */
+/**
+ * What a batch needs from its decoder.
+ * @inline
+ */
 export interface RowBatchSource {
   /** The last RowDescription the decoder decoded. */
   readonly rowDescription: RowDescription | null;
@@ -22,7 +25,13 @@ export interface RowBatchSource {
   ensureFlags(v: ScanView): void;
 }
 
+/**
+ * Consecutive DataRows over the scan's column table (`readRowBatch()`): nothing
+ * is copied or decoded until asked. Valid until the decoder's next feed, unless owned.
+ * @inlineType ScanView
+ */
 export class RowBatch {
+  /** How many rows the batch holds. */
   readonly rowCount: number;
   /** The RowDescription these rows follow, if the decoder has seen one. */
   readonly description: RowDescription | null;
@@ -78,6 +87,7 @@ export class RowBatch {
     return first + c;
   }
 
+  /** Whether value c of row r is SQL NULL (a RangeError if there is no such value). */
   isNull(r: number, c: number): boolean {
     return this.src.columns[2 * this.index(r, c) + 1]! < 0;
   }

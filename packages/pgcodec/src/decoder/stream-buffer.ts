@@ -19,7 +19,9 @@
 const MIN_CAPACITY = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
+/** A decoder's bytes fed and not yet decoded: from `start` to `end` of `buf`. */
 export class StreamBuffer {
+  /** The storage: the engine's window, or a heap buffer. */
   buf: Uint8Array;
   /** Index of the first unconsumed byte. */
   start = 0;
@@ -37,6 +39,7 @@ export class StreamBuffer {
     this.inWindow = window !== null;
   }
 
+  /** Bytes fed and not yet consumed. */
   get length(): number {
     return this.end - this.start;
   }
@@ -75,6 +78,7 @@ export class StreamBuffer {
     this.end = pending;
   }
 
+  /** Copies `chunk` in at `end`; `head` as for `reserve`. */
   append(chunk: Uint8Array, head = 0): void {
     const n = chunk.length;
     if (n === 0) return;
@@ -89,11 +93,13 @@ export class StreamBuffer {
     this.end += n;
   }
 
+  /** Marks `n` bytes at `start` as decoded. */
   consume(n: number): void {
     this.start += n;
     this.offset += n;
   }
 
+  /** Drops every pending byte (counting them in `offset`) and goes back to the window, if any. */
   clear(): void {
     this.offset += this.end - this.start;
     this.start = this.end = 0;

@@ -29,6 +29,10 @@ export const Detail = {
   COLUMNS: 1,
   FLAGS: 2,
 } as const;
+/**
+ * A `Detail` level: 0 frames, 1 columns, 2 flags.
+ * @inline
+ */
 export type Detail = (typeof Detail)[keyof typeof Detail];
 
 export const FRAME_INTS = 4;

@@ -5,7 +5,10 @@
  */
 import { StaleViewError } from '../errors.js';
 
-/** What a DataRow or RowBatch needs: the bytes and the column table pointing into them. */
+/**
+ * What a DataRow or RowBatch needs: the bytes and the column table pointing into them.
+ * @inline
+ */
 export interface ColumnSource {
   readonly buf: Uint8Array;
   /** Per value: start index (in `buf`, plus `base`), length (-1 for NULL). */

@@ -8,6 +8,7 @@ import type { Engine } from './engine.js';
 import { JsEngine } from './js-engine.js';
 import { WasmEngine, checkWindowSize, wasmSupported } from './wasm-engine.js';
 
+/** The engine that scans a decoder's bytes: 'wasm' (WebAssembly) or 'js' (the TypeScript reference). */
 export type EngineName = 'wasm' | 'js';
 
 interface Runtime {

@@ -26,6 +26,7 @@ import { AuthCode, BackendCode, FrontendCode } from './codes.js';
 
 /** Every 'R' message; `authCode` is the Int32 that follows the length. */
 export abstract class Authentication extends BackendMessage {
+  /** The Int32 request code after the length (AuthCode). */
   declare readonly authCode: number;
 
   writePayload(w: Writer): void {
@@ -58,7 +59,11 @@ function defineAuth(cls: abstract new (...a: never[]) => Authentication, name: s
 function codeOnly<N extends string>(type: N, code: number) {
   const cls = class extends Authentication {
     declare readonly type: N;
-    static override read(r: Reader): Authentication & { readonly type: N } {
+    /** Checks the payload is this request's code alone; returns the shared frozen instance. */
+    static override read(r: Reader): Authentication & {
+      /** This request's name. */
+      readonly type: N
+    } {
       expectAuthCode(r, code);
       return instance;
     }
@@ -69,17 +74,38 @@ function codeOnly<N extends string>(type: N, code: number) {
   return cls;
 }
 
+/**
+ * 'R' code 0: authentication succeeded.
+ * @class
+ */
 export const AuthenticationOk = codeOnly('AuthenticationOk', AuthCode.Ok);
 export type AuthenticationOk = InstanceType<typeof AuthenticationOk>;
+/**
+ * 'R' code 2: Kerberos V5 authentication, which PostgreSQL no longer supports.
+ * @class
+ */
 export const AuthenticationKerberosV5 = codeOnly('AuthenticationKerberosV5', AuthCode.KerberosV5);
 export type AuthenticationKerberosV5 = InstanceType<typeof AuthenticationKerberosV5>;
+/**
+ * 'R' code 3: send the password in clear text (PasswordMessage).
+ * @class
+ */
 export const AuthenticationCleartextPassword = codeOnly('AuthenticationCleartextPassword', AuthCode.CleartextPassword);
 export type AuthenticationCleartextPassword = InstanceType<typeof AuthenticationCleartextPassword>;
+/**
+ * 'R' code 7: start GSSAPI authentication (GSSAuthResponse).
+ * @class
+ */
 export const AuthenticationGSS = codeOnly('AuthenticationGSS', AuthCode.GSS);
 export type AuthenticationGSS = InstanceType<typeof AuthenticationGSS>;
+/**
+ * 'R' code 9: start SSPI authentication (GSSAuthResponse).
+ * @class
+ */
 export const AuthenticationSSPI = codeOnly('AuthenticationSSPI', AuthCode.SSPI);
 export type AuthenticationSSPI = InstanceType<typeof AuthenticationSSPI>;
 
+/** 'R' code 5: send the password MD5-hashed with `salt` (PasswordMessage; see md5Password in pgcodec/auth). */
 export class AuthenticationMD5Password extends Authentication {
   declare readonly type: 'AuthenticationMD5Password';
   /** Four random bytes to hash the password with. */
@@ -93,6 +119,7 @@ export class AuthenticationMD5Password extends Authentication {
     if (s instanceof Uint8Array && s.length !== 4) w.fail(ErrorCode.INVALID_LENGTH, 'salt', `${s.length} bytes; an MD5 salt is 4`);
     w.bytes(s, 'salt');
   }
+  /** Reads the payload: code 5, then the salt. */
   static override read(r: Reader): AuthenticationMD5Password {
     expectAuthCode(r, AuthCode.MD5Password);
     return new AuthenticationMD5Password({ salt: r.bytes(4, 'salt') });
@@ -102,6 +129,7 @@ defineAuth(AuthenticationMD5Password, 'AuthenticationMD5Password', AuthCode.MD5P
 
 /** Base of the 'R' messages whose code is followed by opaque mechanism data. */
 abstract class AuthenticationWithData extends Authentication {
+  /** The mechanism's data, opaque to the protocol. */
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
@@ -115,8 +143,10 @@ abstract class AuthenticationWithData extends Authentication {
   }
 }
 
+/** 'R' code 8: GSSAPI or SSPI data, for the client's next GSSAuthResponse. */
 export class AuthenticationGSSContinue extends AuthenticationWithData {
   declare readonly type: 'AuthenticationGSSContinue';
+  /** Reads the payload: code 8, then the data. */
   static override read(r: Reader): AuthenticationGSSContinue {
     expectAuthCode(r, AuthCode.GSSContinue);
     return new AuthenticationGSSContinue({ data: r.rest() });
@@ -124,8 +154,10 @@ export class AuthenticationGSSContinue extends AuthenticationWithData {
 }
 defineAuth(AuthenticationGSSContinue, 'AuthenticationGSSContinue', AuthCode.GSSContinue);
 
+/** 'R' code 11: a SASL challenge (SCRAM's server-first-message), answered by SASLResponse. */
 export class AuthenticationSASLContinue extends AuthenticationWithData {
   declare readonly type: 'AuthenticationSASLContinue';
+  /** Reads the payload: code 11, then the data. */
   static override read(r: Reader): AuthenticationSASLContinue {
     expectAuthCode(r, AuthCode.SASLContinue);
     return new AuthenticationSASLContinue({ data: r.rest() });
@@ -133,8 +165,10 @@ export class AuthenticationSASLContinue extends AuthenticationWithData {
 }
 defineAuth(AuthenticationSASLContinue, 'AuthenticationSASLContinue', AuthCode.SASLContinue);
 
+/** 'R' code 12: the SASL outcome's additional data (SCRAM's server-final-message); AuthenticationOk follows. */
 export class AuthenticationSASLFinal extends AuthenticationWithData {
   declare readonly type: 'AuthenticationSASLFinal';
+  /** Reads the payload: code 12, then the data. */
   static override read(r: Reader): AuthenticationSASLFinal {
     expectAuthCode(r, AuthCode.SASLFinal);
     return new AuthenticationSASLFinal({ data: r.rest() });
@@ -142,6 +176,7 @@ export class AuthenticationSASLFinal extends AuthenticationWithData {
 }
 defineAuth(AuthenticationSASLFinal, 'AuthenticationSASLFinal', AuthCode.SASLFinal);
 
+/** 'R' code 10: SASL authentication, with the mechanisms the server offers; SASLInitialResponse answers it. */
 export class AuthenticationSASL extends Authentication {
   declare readonly type: 'AuthenticationSASL';
   /** Mechanisms the server offers, in its order of preference (e.g. SCRAM-SHA-256, SCRAM-SHA-256-PLUS). */
@@ -156,6 +191,7 @@ export class AuthenticationSASL extends Authentication {
     for (const m of ms) w.listItem(m, 'mechanisms');
     w.u8(0);
   }
+  /** Reads the payload: code 10, then the mechanism names. */
   static override read(r: Reader): AuthenticationSASL {
     expectAuthCode(r, AuthCode.SASL);
     const mechanisms: string[] = [];
@@ -189,6 +225,7 @@ export function readAuthentication(r: Reader): Authentication {
   return cls.read(r);
 }
 
+/** 'p' answering AuthenticationCleartextPassword or AuthenticationMD5Password: the password, plain or MD5-hashed. */
 export class PasswordMessage extends FrontendMessage {
   declare readonly type: 'PasswordMessage';
   /** Cleartext password, or "md5" + hex digest for MD5 authentication. */
@@ -200,14 +237,17 @@ export class PasswordMessage extends FrontendMessage {
   writePayload(w: Writer): void {
     w.cstring(this.password, 'password');
   }
+  /** Reads the payload: the password string. */
   static read(r: Reader): PasswordMessage {
     return new PasswordMessage({ password: r.cstring('password') });
   }
 }
 defineMessage(PasswordMessage, 'PasswordMessage', FrontendCode.AuthResponse, 'frontend');
 
+/** 'p' answering AuthenticationSASL: the mechanism chosen, and its first message. */
 export class SASLInitialResponse extends FrontendMessage {
   declare readonly type: 'SASLInitialResponse';
+  /** The SASL mechanism chosen from AuthenticationSASL's list, e.g. SCRAM-SHA-256. */
   readonly mechanism: string;
   /** The client-first-message; null when absent (sent as length -1). */
   readonly data: Uint8Array | null;
@@ -219,6 +259,7 @@ export class SASLInitialResponse extends FrontendMessage {
   writePayload(w: Writer): void {
     w.cstring(this.mechanism, 'mechanism').lengthPrefixed(this.data, 'data');
   }
+  /** Reads the payload: mechanism, then the length-prefixed data. */
   static read(r: Reader): SASLInitialResponse {
     const mechanism = r.cstring('mechanism');
     return new SASLInitialResponse({ mechanism, data: r.lengthPrefixed('initial response') });
@@ -228,6 +269,7 @@ defineMessage(SASLInitialResponse, 'SASLInitialResponse', FrontendCode.AuthRespo
 
 /** Base of the 'p' messages that carry only opaque bytes. */
 abstract class AuthData extends FrontendMessage {
+  /** The mechanism's data, opaque to the protocol. */
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
@@ -241,8 +283,10 @@ abstract class AuthData extends FrontendMessage {
   }
 }
 
+/** 'p' answering AuthenticationSASLContinue: the next SASL message (SCRAM's client-final-message). */
 export class SASLResponse extends AuthData {
   declare readonly type: 'SASLResponse';
+  /** Reads the payload: the data, all of it. */
   static read(r: Reader): SASLResponse {
     return new SASLResponse({ data: r.rest() });
   }
@@ -255,6 +299,7 @@ defineMessage(SASLResponse, 'SASLResponse', FrontendCode.AuthResponse, 'frontend
  */
 export class GSSAuthResponse extends AuthData {
   declare readonly type: 'GSSAuthResponse';
+  /** Reads the payload: the token, all of it. */
   static read(r: Reader): GSSAuthResponse {
     return new GSSAuthResponse({ data: r.rest() });
   }

@@ -28,11 +28,16 @@ export type Direction = 'frontend' | 'backend' | 'both';
  */
 const rawPayloads = new WeakMap<PgMessage, Uint8Array>();
 
+/**
+ * Base of every protocol message: its identity (`type`, `typeCode`,
+ * `direction`), its bytes (`toWire()`) and `decode` for its class.
+ */
 export abstract class PgMessage {
   /** The message's name as in the PostgreSQL docs; a discriminant for `switch`. */
   declare readonly type: string;
   /** The type byte as a character, or null for startup packets and negotiation answers. */
   declare readonly typeCode: string | null;
+  /** Who sends it: 'frontend', 'backend', or 'both' (CopyData, CopyDone). */
   declare readonly direction: Direction;
 
   /** Writes the payload: everything after the length field. */
@@ -66,7 +71,11 @@ export abstract class PgMessage {
   }
 
   /** Plain data for JSON: `type` and the message's fields (bytes as hex strings). */
-  toJSON(): { type: string; [field: string]: unknown } {
+  toJSON(): {
+    /** The message's name. */
+    type: string;
+    [field: string]: unknown
+  } {
     return { type: this.type, ...(plain({ ...this }) as object) };
   }
 
@@ -105,6 +114,7 @@ const ordinaryInstanceOf = Function.prototype[Symbol.hasInstance];
 
 /** Base of what a client sends; CommonMessage instances (sent by both sides) are FrontendMessages too. */
 export abstract class FrontendMessage extends PgMessage {
+  /** `instanceof FrontendMessage` also holds for CommonMessage instances (CopyData, CopyDone), which both sides send. */
   static override [Symbol.hasInstance](x: unknown): boolean {
     // Subclasses get the ordinary check (defineMessage gives each its own, so V8 keeps instanceof fast).
     if (this !== FrontendMessage) return ordinaryInstanceOf.call(this, x);
@@ -123,6 +133,7 @@ export abstract class SpecialMessage extends FrontendMessage {}
 
 /** A message class as the decoders see it. */
 export interface MessageClass<T extends PgMessage = PgMessage> {
+  /** Where the class keeps `type`, `typeCode` and `direction` (see `defineMessage`). */
   readonly prototype: T;
   /** Reads the payload's fields; `readFrame` checks that nothing is left. */
   read(r: Reader): T;
@@ -176,7 +187,10 @@ export function toByteList(v: readonly (Uint8Array | string | null)[], owner: Pg
   return out;
 }
 
-/** A message with an empty payload (Sync, Flush, CopyDone, ParseComplete, ...). */
+/**
+ * A message with an empty payload (Sync, Flush, CopyDone, ParseComplete, ...).
+ * @inline
+ */
 export interface Bodyless<N extends string> extends PgMessage {
   readonly type: N;
 }
@@ -190,7 +204,9 @@ export function baseFor(direction: Direction): abstract new () => PgMessage {
 export function bodyless<N extends string>(type: N, code: number, direction: Direction) {
   const cls = class extends baseFor(direction) {
     declare readonly type: N;
+    /** Writes nothing: the payload is empty. */
     writePayload(): void {}
+    /** Returns the shared frozen instance: there is nothing to read. */
     static read(): Bodyless<N> {
       return instance;
     }

@@ -5,61 +5,110 @@
  * frontend messages chosen by the authentication phase.
  */
 
+/** Type bytes of what a client sends, by message name. */
 export const FrontendCode = {
-  Bind: 0x42, // 'B'
-  Close: 0x43, // 'C'
-  CopyData: 0x64, // 'd'
-  CopyDone: 0x63, // 'c'
-  CopyFail: 0x66, // 'f'
-  Describe: 0x44, // 'D'
-  Execute: 0x45, // 'E'
-  Flush: 0x48, // 'H'
-  FunctionCall: 0x46, // 'F'
-  /** GSSResponse, PasswordMessage, SASLInitialResponse, SASLResponse. */
-  AuthResponse: 0x70, // 'p'
-  Parse: 0x50, // 'P'
-  Query: 0x51, // 'Q'
-  Sync: 0x53, // 'S'
-  Terminate: 0x58, // 'X'
+  /** 'B' */
+  Bind: 0x42,
+  /** 'C' */
+  Close: 0x43,
+  /** 'd' */
+  CopyData: 0x64,
+  /** 'c' */
+  CopyDone: 0x63,
+  /** 'f' */
+  CopyFail: 0x66,
+  /** 'D' */
+  Describe: 0x44,
+  /** 'E' */
+  Execute: 0x45,
+  /** 'H' */
+  Flush: 0x48,
+  /** 'F' */
+  FunctionCall: 0x46,
+  /** 'p': PasswordMessage, GSSResponse (GSSAuthResponse here), SASLInitialResponse or SASLResponse, by the authentication phase. */
+  AuthResponse: 0x70,
+  /** 'P' */
+  Parse: 0x50,
+  /** 'Q' */
+  Query: 0x51,
+  /** 'S' */
+  Sync: 0x53,
+  /** 'X' */
+  Terminate: 0x58,
 } as const;
 
+/** Type bytes of what a server sends, by message name ('R' is every Authentication request). */
 export const BackendCode = {
-  Authentication: 0x52, // 'R'
-  BackendKeyData: 0x4b, // 'K'
-  BindComplete: 0x32, // '2'
-  CloseComplete: 0x33, // '3'
-  CommandComplete: 0x43, // 'C'
-  CopyData: 0x64, // 'd'
-  CopyDone: 0x63, // 'c'
-  CopyInResponse: 0x47, // 'G'
-  CopyOutResponse: 0x48, // 'H'
-  CopyBothResponse: 0x57, // 'W'
-  DataRow: 0x44, // 'D'
-  EmptyQueryResponse: 0x49, // 'I'
-  ErrorResponse: 0x45, // 'E'
-  FunctionCallResponse: 0x56, // 'V'
-  NegotiateProtocolVersion: 0x76, // 'v'
-  NoData: 0x6e, // 'n'
-  NoticeResponse: 0x4e, // 'N'
-  NotificationResponse: 0x41, // 'A'
-  ParameterDescription: 0x74, // 't'
-  ParameterStatus: 0x53, // 'S'
-  ParseComplete: 0x31, // '1'
-  PortalSuspended: 0x73, // 's'
-  ReadyForQuery: 0x5a, // 'Z'
-  RowDescription: 0x54, // 'T'
+  /** 'R' */
+  Authentication: 0x52,
+  /** 'K' */
+  BackendKeyData: 0x4b,
+  /** '2' */
+  BindComplete: 0x32,
+  /** '3' */
+  CloseComplete: 0x33,
+  /** 'C' */
+  CommandComplete: 0x43,
+  /** 'd' */
+  CopyData: 0x64,
+  /** 'c' */
+  CopyDone: 0x63,
+  /** 'G' */
+  CopyInResponse: 0x47,
+  /** 'H' */
+  CopyOutResponse: 0x48,
+  /** 'W' */
+  CopyBothResponse: 0x57,
+  /** 'D' */
+  DataRow: 0x44,
+  /** 'I' */
+  EmptyQueryResponse: 0x49,
+  /** 'E' */
+  ErrorResponse: 0x45,
+  /** 'V' */
+  FunctionCallResponse: 0x56,
+  /** 'v' */
+  NegotiateProtocolVersion: 0x76,
+  /** 'n' */
+  NoData: 0x6e,
+  /** 'N' */
+  NoticeResponse: 0x4e,
+  /** 'A' */
+  NotificationResponse: 0x41,
+  /** 't' */
+  ParameterDescription: 0x74,
+  /** 'S' */
+  ParameterStatus: 0x53,
+  /** '1' */
+  ParseComplete: 0x31,
+  /** 's' */
+  PortalSuspended: 0x73,
+  /** 'Z' */
+  ReadyForQuery: 0x5a,
+  /** 'T' */
+  RowDescription: 0x54,
 } as const;
 
 /** Authentication request codes: the Int32 after 'R'. */
 export const AuthCode = {
+  /** AuthenticationOk: authentication succeeded. */
   Ok: 0,
+  /** AuthenticationKerberosV5 (no longer supported by PostgreSQL). */
   KerberosV5: 2,
+  /** AuthenticationCleartextPassword */
   CleartextPassword: 3,
+  /** AuthenticationMD5Password, with a 4-byte salt. */
   MD5Password: 5,
+  /** AuthenticationGSS */
   GSS: 7,
+  /** AuthenticationGSSContinue, with GSSAPI or SSPI data. */
   GSSContinue: 8,
+  /** AuthenticationSSPI */
   SSPI: 9,
+  /** AuthenticationSASL, with the mechanisms offered. */
   SASL: 10,
+  /** AuthenticationSASLContinue, with mechanism-specific SASL data. */
   SASLContinue: 11,
+  /** AuthenticationSASLFinal, with the SASL outcome's additional data. */
   SASLFinal: 12,
 } as const;

@@ -16,8 +16,10 @@ import { BackendMessage, CommonMessage, FrontendMessage, bodyless, defineMessage
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCodes } from './extended-query.js';
 
+/** 'd': a chunk of COPY data, in either direction. */
 export class CopyData extends CommonMessage {
   declare readonly type: 'CopyData';
+  /** The bytes as COPY made them; rows need not line up with messages. */
   readonly data: Uint8Array;
   constructor(opts: { data: Uint8Array | string }) {
     super();
@@ -29,15 +31,21 @@ export class CopyData extends CommonMessage {
   writePayload(w: Writer): void {
     w.bytes(this.data, 'data');
   }
+  /** Reads the payload: the data, all of it. */
   static read(r: Reader): CopyData {
     return new CopyData({ data: r.rest() });
   }
 }
 defineMessage(CopyData, 'CopyData', FrontendCode.CopyData, 'both');
 
+/**
+ * 'c': the sender's COPY data is complete (either direction).
+ * @class
+ */
 export const CopyDone = bodyless('CopyDone', FrontendCode.CopyDone, 'both');
 export type CopyDone = InstanceType<typeof CopyDone>;
 
+/** 'f': the client aborts COPY FROM STDIN; the server answers with an ErrorResponse. */
 export class CopyFail extends FrontendMessage {
   declare readonly type: 'CopyFail';
   /** Why the client aborts the COPY; the server reports it in its ErrorResponse. */
@@ -49,6 +57,7 @@ export class CopyFail extends FrontendMessage {
   writePayload(w: Writer): void {
     w.cstring(this.errorMessage, 'errorMessage');
   }
+  /** Reads the payload: the error message. */
   static read(r: Reader): CopyFail {
     return new CopyFail({ errorMessage: r.cstring('error message') });
   }
@@ -71,31 +80,43 @@ abstract class CopyResponse extends BackendMessage {
     if (f !== 0 && f !== 1) w.fail(ErrorCode.INVALID_VALUE, 'overallFormat', `overall format ${String(f)} is not 0 (text) or 1 (binary)`);
     w.u8(f).formats(this.colFormats, 'colFormats');
   }
-  protected static fields(r: Reader): { overallFormat: number; colFormats: number[] } {
+  /** Reads the layout the three responses share. */
+  protected static fields(r: Reader): {
+    /** 0 textual, 1 binary. */
+    overallFormat: number;
+    /** One format code per column. */
+    colFormats: number[]
+  } {
     const overallFormat = r.u8('overall format');
     if (overallFormat !== 0 && overallFormat !== 1) r.fail(ErrorCode.INVALID_VALUE, `overall format ${overallFormat} is not 0 (text) or 1 (binary)`, r.pos - 1);
     return { overallFormat, colFormats: readFormatCodes(r, 'column format code') };
   }
 }
 
+/** 'G': COPY FROM STDIN begins: the client sends CopyData, then CopyDone or CopyFail. */
 export class CopyInResponse extends CopyResponse {
   declare readonly type: 'CopyInResponse';
+  /** Reads the payload: overall format, then the column formats. */
   static read(r: Reader): CopyInResponse {
     return new CopyInResponse(CopyResponse.fields(r));
   }
 }
 defineMessage(CopyInResponse, 'CopyInResponse', BackendCode.CopyInResponse, 'backend');
 
+/** 'H': COPY TO STDOUT begins: the server sends CopyData, then CopyDone. */
 export class CopyOutResponse extends CopyResponse {
   declare readonly type: 'CopyOutResponse';
+  /** Reads the payload: overall format, then the column formats. */
   static read(r: Reader): CopyOutResponse {
     return new CopyOutResponse(CopyResponse.fields(r));
   }
 }
 defineMessage(CopyOutResponse, 'CopyOutResponse', BackendCode.CopyOutResponse, 'backend');
 
+/** 'W': CopyData flows both ways from here (streaming replication). */
 export class CopyBothResponse extends CopyResponse {
   declare readonly type: 'CopyBothResponse';
+  /** Reads the payload: overall format, then the column formats. */
   static read(r: Reader): CopyBothResponse {
     return new CopyBothResponse(CopyResponse.fields(r));
   }

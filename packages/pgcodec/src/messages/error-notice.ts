@@ -14,32 +14,56 @@ import { BackendCode } from './codes.js';
 
 /** Field codes from "Error and Notice Message Fields". */
 export const ErrorField = {
+  /** 'S': the severity: ERROR, FATAL, PANIC, WARNING, NOTICE, DEBUG, INFO or LOG, possibly localized. */
   SEVERITY: 'S',
+  /** 'V': the severity, never localized. */
   SEVERITY_NONLOCALIZED: 'V',
+  /** 'C': the SQLSTATE code. */
   CODE: 'C',
+  /** 'M': the primary human-readable message. */
   MESSAGE: 'M',
+  /** 'D': a secondary message with more detail. */
   DETAIL: 'D',
+  /** 'H': a suggestion what to do about the problem. */
   HINT: 'H',
+  /** 'P': a 1-based character index into the query. */
   POSITION: 'P',
+  /** 'p': like 'P', but into the internally generated command ('q'). */
   INTERNAL_POSITION: 'p',
+  /** 'q': the failed internally generated command (e.g. SQL a PL/pgSQL function ran). */
   INTERNAL_QUERY: 'q',
+  /** 'W': the context: a call stack of PL functions or internal queries. */
   WHERE: 'W',
+  /** 's': the schema of the object the error concerns. */
   SCHEMA_NAME: 's',
+  /** 't': the table the error concerns. */
   TABLE_NAME: 't',
+  /** 'c': the column the error concerns. */
   COLUMN_NAME: 'c',
+  /** 'd': the data type the error concerns. */
   DATA_TYPE_NAME: 'd',
+  /** 'n': the constraint the error concerns. */
   CONSTRAINT_NAME: 'n',
+  /** 'F': the PostgreSQL source file that reported the error. */
   FILE: 'F',
+  /** 'L': the line in that file. */
   LINE: 'L',
+  /** 'R': the source routine that reported the error. */
   ROUTINE: 'R',
 } as const;
 
 /** One field as on the wire: its code letter and its value. */
 export interface NoticeField {
+  /** The field's code letter (see ErrorField). */
   readonly code: string;
+  /** The field's text. */
   readonly value: string;
 }
 
+/**
+ * Fields for the constructor: an object by code letter (`{ S: 'ERROR', C: '42P01', M: '...' }`),
+ * or fields or [code, value] pairs in wire order.
+ */
 export type NoticeFields = Record<string, string> | Iterable<NoticeField | readonly [string, string]>;
 
 function toFieldList(f: NoticeFields, type: string): NoticeField[] {
@@ -77,9 +101,11 @@ abstract class NoticeBase extends BackendMessage {
   get message(): string | undefined {
     return this.get(ErrorField.MESSAGE);
   }
+  /** 'D': a secondary message with more detail. */
   get detail(): string | undefined {
     return this.get(ErrorField.DETAIL);
   }
+  /** 'H': a suggestion what to do about the problem. */
   get hint(): string | undefined {
     return this.get(ErrorField.HINT);
   }
@@ -106,6 +132,7 @@ abstract class NoticeBase extends BackendMessage {
     w.u8(0);
   }
 
+  /** Reads the fields up to the terminating zero byte. */
   protected static readFields(r: Reader): NoticeField[] {
     const fields: NoticeField[] = [];
     for (;;) {
@@ -116,16 +143,20 @@ abstract class NoticeBase extends BackendMessage {
   }
 }
 
+/** 'E': the server reports an error; `toError()` makes it a DatabaseError to throw. */
 export class ErrorResponse extends NoticeBase {
   declare readonly type: 'ErrorResponse';
+  /** Reads the payload: the fields. */
   static read(r: Reader): ErrorResponse {
     return new ErrorResponse({ fields: NoticeBase.readFields(r) });
   }
 }
 defineMessage(ErrorResponse, 'ErrorResponse', BackendCode.ErrorResponse, 'backend');
 
+/** 'N': a notice (a warning or information) the server may send at any time. */
 export class NoticeResponse extends NoticeBase {
   declare readonly type: 'NoticeResponse';
+  /** Reads the payload: the fields. */
   static read(r: Reader): NoticeResponse {
     return new NoticeResponse({ fields: NoticeBase.readFields(r) });
   }

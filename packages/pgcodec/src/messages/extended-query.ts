@@ -43,10 +43,12 @@ export function readValues(r: Reader, what: string): (Uint8Array | null)[] {
   return values;
 }
 
+/** 'P': prepare a statement from SQL, with the parameter types the client fixes. */
 export class Parse extends FrontendMessage {
   declare readonly type: 'Parse';
   /** Prepared statement name; '' is the unnamed statement. */
   readonly statement: string;
+  /** The SQL text, with $1, $2, ... for the parameters. */
   readonly query: string;
   /** Parameter type OIDs the client fixes; 0 leaves one to the server. */
   readonly paramTypes: readonly number[];
@@ -62,6 +64,7 @@ export class Parse extends FrontendMessage {
   writePayload(w: Writer): void {
     w.cstring(this.statement, 'statement').cstring(this.query, 'query').oids(this.paramTypes, 'paramTypes');
   }
+  /** Reads the payload: statement name, query, parameter types. */
   static read(r: Reader): Parse {
     const statement = r.cstring('statement name');
     const query = r.cstring('query');
@@ -73,6 +76,7 @@ export class Parse extends FrontendMessage {
 }
 defineMessage(Parse, 'Parse', FrontendCode.Parse, 'frontend');
 
+/** 'B': make a portal from a prepared statement, with parameter values and the result formats. */
 export class Bind extends FrontendMessage {
   declare readonly type: 'Bind';
   /** Destination portal; '' is the unnamed portal. */
@@ -113,6 +117,7 @@ export class Bind extends FrontendMessage {
     w.cstring(this.portal, 'portal').cstring(this.statement, 'statement').formats(this.paramFormats, 'paramFormats');
     w.values(this.paramValues, 'paramValues').formats(this.resultFormats, 'resultFormats');
   }
+  /** Reads the payload: portal, statement, parameter formats and values, result formats. */
   static read(r: Reader): Bind {
     const portal = r.cstring('portal name');
     const statement = r.cstring('statement name');
@@ -135,7 +140,9 @@ function readKind(r: Reader): TargetKind {
 
 /** Describe and Close share their layout: what kind of object, and its name. */
 abstract class TargetMessage extends FrontendMessage {
+  /** 'S' a prepared statement, 'P' a portal. */
   readonly kind: TargetKind;
+  /** Its name; '' is the unnamed one. */
   readonly name: string;
   constructor(opts: { kind: TargetKind; name?: string }) {
     super();
@@ -147,8 +154,13 @@ abstract class TargetMessage extends FrontendMessage {
   }
 }
 
+/**
+ * 'D': describe a prepared statement (ParameterDescription, then
+ * RowDescription or NoData) or a portal (RowDescription or NoData).
+ */
 export class Describe extends TargetMessage {
   declare readonly type: 'Describe';
+  /** Reads the payload: kind, then name. */
   static read(r: Reader): Describe {
     const kind = readKind(r);
     return new Describe({ kind, name: r.cstring('name') });
@@ -156,8 +168,10 @@ export class Describe extends TargetMessage {
 }
 defineMessage(Describe, 'Describe', FrontendCode.Describe, 'frontend');
 
+/** 'C': close a prepared statement or a portal; CloseComplete answers. */
 export class Close extends TargetMessage {
   declare readonly type: 'Close';
+  /** Reads the payload: kind, then name. */
   static read(r: Reader): Close {
     const kind = readKind(r);
     return new Close({ kind, name: r.cstring('name') });
@@ -165,8 +179,10 @@ export class Close extends TargetMessage {
 }
 defineMessage(Close, 'Close', FrontendCode.Close, 'frontend');
 
+/** 'E': run a portal, returning at most `maxRows` rows. */
 export class Execute extends FrontendMessage {
   declare readonly type: 'Execute';
+  /** The portal to run; '' is the unnamed portal. */
   readonly portal: string;
   /** Most rows to return; 0 for no limit. A limit reached yields PortalSuspended. */
   readonly maxRows: number;
@@ -178,6 +194,7 @@ export class Execute extends FrontendMessage {
   writePayload(w: Writer): void {
     w.cstring(this.portal, 'portal').i32(this.maxRows, 'maxRows');
   }
+  /** Reads the payload: portal, then the row limit. */
   static read(r: Reader): Execute {
     const portal = r.cstring('portal name');
     return new Execute({ portal, maxRows: r.i32('max rows') });
@@ -185,8 +202,10 @@ export class Execute extends FrontendMessage {
 }
 defineMessage(Execute, 'Execute', FrontendCode.Execute, 'frontend');
 
+/** 't': the parameter types of a prepared statement, answering Describe 'S'. */
 export class ParameterDescription extends BackendMessage {
   declare readonly type: 'ParameterDescription';
+  /** Type OID of each parameter, in order. */
   readonly typeOids: readonly number[];
   constructor(opts: { typeOids: readonly number[] }) {
     super();
@@ -195,6 +214,7 @@ export class ParameterDescription extends BackendMessage {
   writePayload(w: Writer): void {
     w.oids(this.typeOids, 'typeOids');
   }
+  /** Reads the payload: parameter count, then each type OID. */
   static read(r: Reader): ParameterDescription {
     const n = r.count16(4, 'parameter count');
     const typeOids = new Array<number>(n);
@@ -204,17 +224,46 @@ export class ParameterDescription extends BackendMessage {
 }
 defineMessage(ParameterDescription, 'ParameterDescription', BackendCode.ParameterDescription, 'backend');
 
+/**
+ * 'S': ends an extended-query batch; ReadyForQuery answers it. After an
+ * error the server skips everything up to the next Sync.
+ * @class
+ */
 export const Sync = bodyless('Sync', FrontendCode.Sync, 'frontend');
 export type Sync = InstanceType<typeof Sync>;
+/**
+ * 'H': asks the server to send the output it holds, without ending the batch.
+ * @class
+ */
 export const Flush = bodyless('Flush', FrontendCode.Flush, 'frontend');
 export type Flush = InstanceType<typeof Flush>;
+/**
+ * '1': answers Parse.
+ * @class
+ */
 export const ParseComplete = bodyless('ParseComplete', BackendCode.ParseComplete, 'backend');
 export type ParseComplete = InstanceType<typeof ParseComplete>;
+/**
+ * '2': answers Bind.
+ * @class
+ */
 export const BindComplete = bodyless('BindComplete', BackendCode.BindComplete, 'backend');
 export type BindComplete = InstanceType<typeof BindComplete>;
+/**
+ * '3': answers Close.
+ * @class
+ */
 export const CloseComplete = bodyless('CloseComplete', BackendCode.CloseComplete, 'backend');
 export type CloseComplete = InstanceType<typeof CloseComplete>;
+/**
+ * 'n': answers Describe for a statement or portal that returns no rows.
+ * @class
+ */
 export const NoData = bodyless('NoData', BackendCode.NoData, 'backend');
 export type NoData = InstanceType<typeof NoData>;
+/**
+ * 's': Execute reached its row limit; executing the portal again returns more.
+ * @class
+ */
 export const PortalSuspended = bodyless('PortalSuspended', BackendCode.PortalSuspended, 'backend');
 export type PortalSuspended = InstanceType<typeof PortalSuspended>;

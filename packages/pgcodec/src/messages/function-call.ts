@@ -13,13 +13,16 @@ import { BackendMessage, FrontendMessage, defineMessage, toByteList, toBytes } f
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode, readFormatCodes, readValues } from './extended-query.js';
 
+/** 'F': call a function by OID, with its arguments (the fast-path interface). */
 export class FunctionCall extends FrontendMessage {
   declare readonly type: 'FunctionCall';
+  /** OID of the function to call. */
   readonly functionOid: number;
   /** Argument format codes exactly as sent: none, one, or one per argument. */
   readonly argFormats: readonly number[];
   /** Argument values; null is SQL NULL. */
   readonly arguments: readonly (Uint8Array | null)[];
+  /** Format of the result: 0 text, 1 binary. */
   readonly resultFormat: number;
   constructor(opts: {
     functionOid: number;
@@ -37,6 +40,7 @@ export class FunctionCall extends FrontendMessage {
     w.u32(this.functionOid, 'functionOid').formats(this.argFormats, 'argFormats');
     w.values(this.arguments, 'arguments').format(this.resultFormat, 'resultFormat');
   }
+  /** Reads the payload: function OID, argument formats and values, result format. */
   static read(r: Reader): FunctionCall {
     const functionOid = r.u32('function OID');
     const argFormats = readFormatCodes(r, 'argument format code');
@@ -46,6 +50,7 @@ export class FunctionCall extends FrontendMessage {
 }
 defineMessage(FunctionCall, 'FunctionCall', FrontendCode.FunctionCall, 'frontend');
 
+/** 'V': the result of a FunctionCall. */
 export class FunctionCallResponse extends BackendMessage {
   declare readonly type: 'FunctionCallResponse';
   /** The function's result; null for NULL. */
@@ -57,6 +62,7 @@ export class FunctionCallResponse extends BackendMessage {
   writePayload(w: Writer): void {
     w.lengthPrefixed(this.result, 'result');
   }
+  /** Reads the payload: the length-prefixed result. */
   static read(r: Reader): FunctionCallResponse {
     return new FunctionCallResponse({ result: r.lengthPrefixed('result') });
   }

@@ -45,6 +45,7 @@ import { CancelRequest, GSSEncRequest, SSLRequest } from './startup.js';
 /** Who sends a registered message. */
 export type Sender = 'frontend' | 'backend';
 
+/** What `StandardMessageRegistry.register` needs besides the class: the type byte, who sends it, where it applies. */
 export interface RegisterOptions {
   /** The type byte: a one-character string ('Q') or its code (0x51). */
   typeCode: string | number;
@@ -125,12 +126,15 @@ export class StartupMessageRegistry {
     this.byCode.set(requestCode, cls);
   }
 
+  /** The class registered for `requestCode`, if any. */
   lookup(requestCode: number): MessageClass | undefined {
     return this.byCode.get(requestCode);
   }
 }
 
+/** The registry both stream decoders consult for standard frames; every message class of the protocol is in it. */
 export const STANDARD_REGISTRY = new StandardMessageRegistry();
+/** The registry the frontend decoder consults for startup packets (SSLRequest, GSSENCRequest, CancelRequest). */
 export const STARTUP_REGISTRY = new StartupMessageRegistry();
 
 const standard = (direction: Sender, codes: Record<string, number>, classes: Record<string, MessageClass>): void => {

@@ -18,8 +18,10 @@ import { quote } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readCancelKey, writeCancelKey } from './startup.js';
 
+/** 'K': the backend's process ID and secret key, which a CancelRequest for this session must give. */
 export class BackendKeyData extends BackendMessage {
   declare readonly type: 'BackendKeyData';
+  /** Process ID of the backend serving this session. */
   readonly processId: number;
   /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
   readonly secretKey: Uint8Array;
@@ -32,6 +34,7 @@ export class BackendKeyData extends BackendMessage {
     w.i32(this.processId, 'processId');
     writeCancelKey(w, this.secretKey);
   }
+  /** Reads the payload: process ID, then the secret key. */
   static read(r: Reader): BackendKeyData {
     const processId = r.i32('process ID');
     return new BackendKeyData({ processId, secretKey: readCancelKey(r) });
@@ -39,9 +42,15 @@ export class BackendKeyData extends BackendMessage {
 }
 defineMessage(BackendKeyData, 'BackendKeyData', BackendCode.BackendKeyData, 'backend');
 
+/**
+ * 'S': a run-time parameter's current value (server_version,
+ * client_encoding, TimeZone, ...), at startup and whenever it changes.
+ */
 export class ParameterStatus extends BackendMessage {
   declare readonly type: 'ParameterStatus';
+  /** The parameter's name. */
   readonly name: string;
+  /** Its current value. */
   readonly value: string;
   constructor(opts: { name: string; value: string }) {
     super();
@@ -54,6 +63,7 @@ export class ParameterStatus extends BackendMessage {
   override summary(): string {
     return `${this.name}=${quote(this.value)}`;
   }
+  /** Reads the payload: name, then value. */
   static read(r: Reader): ParameterStatus {
     const name = r.cstring('parameter name');
     return new ParameterStatus({ name, value: r.cstring('parameter value') });
@@ -61,6 +71,7 @@ export class ParameterStatus extends BackendMessage {
 }
 defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, 'backend');
 
+/** 'v': the server does not support the minor protocol version the client asked for, or some `_pq_.` startup options. */
 export class NegotiateProtocolVersion extends BackendMessage {
   declare readonly type: 'NegotiateProtocolVersion';
   /** Newest minor protocol version the server supports for the major the client asked for. */
@@ -89,6 +100,7 @@ export class NegotiateProtocolVersion extends BackendMessage {
     w.int32(options.length);
     for (const o of options) w.cstring(o, 'unrecognized');
   }
+  /** Reads the payload: newest minor version, then the unrecognized options. */
   static read(r: Reader): NegotiateProtocolVersion {
     const raw = r.i32('newest minor version');
     const n = r.count32(1, 'option count');
@@ -99,8 +111,10 @@ export class NegotiateProtocolVersion extends BackendMessage {
 }
 defineMessage(NegotiateProtocolVersion, 'NegotiateProtocolVersion', BackendCode.NegotiateProtocolVersion, 'backend');
 
+/** 'Z': the server is ready for a new query cycle; `status` is the transaction status. */
 export class ReadyForQuery extends BackendMessage {
   declare readonly type: 'ReadyForQuery';
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
   readonly status: TransactionStatus;
   constructor(opts: { status: TransactionStatus }) {
     super();
@@ -112,6 +126,7 @@ export class ReadyForQuery extends BackendMessage {
   override summary(): string {
     return this.status;
   }
+  /** Reads the status byte; returns one of three shared frozen instances. */
   static read(r: Reader): ReadyForQuery {
     const b = r.u8('transaction status');
     switch (b) {
@@ -131,11 +146,14 @@ const RFQ_IDLE = frozen(new ReadyForQuery({ status: TransactionStatus.IDLE }));
 const RFQ_IN_TRANSACTION = frozen(new ReadyForQuery({ status: TransactionStatus.IN_TRANSACTION }));
 const RFQ_FAILED = frozen(new ReadyForQuery({ status: TransactionStatus.ERROR_TRANSACTION }));
 
+/** 'A': a NOTIFY on a channel this session LISTENs on. */
 export class NotificationResponse extends BackendMessage {
   declare readonly type: 'NotificationResponse';
   /** Process ID of the notifying backend. */
   readonly processId: number;
+  /** The channel's name. */
   readonly channel: string;
+  /** The NOTIFY payload; '' if none. */
   readonly payload: string;
   constructor(opts: { processId: number; channel: string; payload?: string }) {
     super();
@@ -146,6 +164,7 @@ export class NotificationResponse extends BackendMessage {
   writePayload(w: Writer): void {
     w.i32(this.processId, 'processId').cstring(this.channel, 'channel').cstring(this.payload, 'payload');
   }
+  /** Reads the payload: process ID, channel, payload. */
   static read(r: Reader): NotificationResponse {
     const processId = r.i32('process ID');
     const channel = r.cstring('channel');
@@ -154,5 +173,9 @@ export class NotificationResponse extends BackendMessage {
 }
 defineMessage(NotificationResponse, 'NotificationResponse', BackendCode.NotificationResponse, 'backend');
 
+/**
+ * 'X': the client ends the session and closes the connection.
+ * @class
+ */
 export const Terminate = bodyless('Terminate', FrontendCode.Terminate, 'frontend');
 export type Terminate = InstanceType<typeof Terminate>;

@@ -20,8 +20,10 @@ import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } 
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode } from './extended-query.js';
 
+/** 'Q': SQL to run with the simple query protocol (one or more statements). */
 export class Query extends FrontendMessage {
   declare readonly type: 'Query';
+  /** The SQL text. */
   readonly queryString: string;
   constructor(opts: { queryString: string }) {
     super();
@@ -36,6 +38,7 @@ export class Query extends FrontendMessage {
   override summary(): string {
     return quote(this.queryString);
   }
+  /** Reads the payload: the query string. */
   static read(r: Reader): Query {
     return new Query({ queryString: r.cstring('query') });
   }
@@ -44,11 +47,13 @@ defineMessage(Query, 'Query', FrontendCode.Query, 'frontend');
 
 /** One column of a RowDescription. */
 export class FieldDescription {
+  /** The column's name. */
   readonly name: string;
   /** OID of the table the column comes from, or 0. */
   readonly tableOid: number;
   /** Attribute number of the column in that table, or 0. */
   readonly columnAttr: number;
+  /** OID of the column's data type. */
   readonly typeOid: number;
   /** pg_type.typlen: negative for variable-width types. */
   readonly typeSize: number;
@@ -79,8 +84,10 @@ export class FieldDescription {
 /** Bytes of a field after its name: 4+2+4+2+4+2. */
 const FIELD_FIXED_BYTES = 18;
 
+/** 'T': the columns of the rows that follow. */
 export class RowDescription extends BackendMessage {
   declare readonly type: 'RowDescription';
+  /** One per column, in order. */
   readonly fields: readonly FieldDescription[];
   constructor(opts: { fields: readonly FieldDescription[] }) {
     super();
@@ -103,6 +110,7 @@ export class RowDescription extends BackendMessage {
   override toString(): string {
     return `RowDescription(${this.fields.length}) ${brief(this.fields.map((f) => f.name))}`;
   }
+  /** Reads the payload: field count, then each field. */
   static read(r: Reader): RowDescription {
     const n = r.count16(FIELD_FIXED_BYTES + 1, 'field count');
     const fields: FieldDescription[] = [];
@@ -147,8 +155,12 @@ export class DataRow extends BackendMessage {
   private declare cache: (Uint8Array | null)[] | null;
 
   /**
+   * A row of the given values (strings are sent as UTF-8).
+   *
    * @param opts the values, for a row you build
-   * @internal `src`, `col0`, `n`: a row over a scan's column table (decoders use `fromColumns`)
+   * @param src for decoders (through `fromColumns`): a scan's column table to read the row from, instead of `opts`
+   * @param col0 for decoders: index of the row's first value in `src`
+   * @param n for decoders: how many values the row has
    */
   constructor(opts: { columns: readonly (Uint8Array | string | null)[] }, src: ColumnSource | null = null, col0 = 0, n = 0) {
     super();
@@ -182,6 +194,7 @@ export class DataRow extends BackendMessage {
     return this.cache;
   }
 
+  /** How many values the row has. */
   get columnCount(): number {
     return this.n;
   }
@@ -217,7 +230,12 @@ export class DataRow extends BackendMessage {
   }
 
   /** Values as text (null for NULL), not the buffer under them. */
-  override toJSON(): { type: 'DataRow'; columns: (string | null)[] } {
+  override toJSON(): {
+    /** 'DataRow' */
+    type: 'DataRow';
+    /** The values as text; null for NULL. */
+    columns: (string | null)[]
+  } {
     const columns: (string | null)[] = [];
     for (let i = 0; i < this.n; i++) columns.push(this.text(i));
     return { type: 'DataRow', columns };
@@ -239,6 +257,7 @@ export class DataRow extends BackendMessage {
     for (let i = 0; i < this.n; i++) w.lengthPrefixed(this.bytes(i), 'columns');
   }
 
+  /** Reads the payload into a row over its bytes: values are not copied or decoded until asked for. */
   static read(r: Reader): DataRow {
     const n = r.count16(4, 'column count');
     const table = new Int32Array(n * 2);
@@ -263,6 +282,7 @@ export class DataRow extends BackendMessage {
 }
 defineMessage(DataRow, 'DataRow', BackendCode.DataRow, 'backend');
 
+/** 'C': a command finished; `tag` says which, and how many rows it touched. */
 export class CommandComplete extends BackendMessage {
   declare readonly type: 'CommandComplete';
   /** The command tag, e.g. "SELECT 3", "INSERT 0 1", "COPY 10". */
@@ -277,11 +297,16 @@ export class CommandComplete extends BackendMessage {
   override summary(): string {
     return quote(this.tag);
   }
+  /** Reads the payload: the command tag. */
   static read(r: Reader): CommandComplete {
     return new CommandComplete({ tag: r.cstring('command tag') });
   }
 }
 defineMessage(CommandComplete, 'CommandComplete', BackendCode.CommandComplete, 'backend');
 
+/**
+ * 'I': the answer to an empty query string, instead of CommandComplete.
+ * @class
+ */
 export const EmptyQueryResponse = bodyless('EmptyQueryResponse', BackendCode.EmptyQueryResponse, 'backend');
 export type EmptyQueryResponse = InstanceType<typeof EmptyQueryResponse>;

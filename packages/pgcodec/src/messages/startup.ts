@@ -16,8 +16,10 @@ import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, SpecialMessage, defineMessage, frozen, type PgMessage } from './base.js';
 import { quote } from './display.js';
 
+/** Startup parameters: an object, or [name, value] pairs in the order to send them. */
 export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
 
+/** The client's first packet: the protocol version, then the session's parameters (user, database, options, GUCs). */
 export class StartupMessage extends SpecialMessage {
   declare readonly type: 'StartupMessage';
   /** (major << 16) | minor; 196608 is 3.0, 196610 is 3.2. */
@@ -40,10 +42,12 @@ export class StartupMessage extends SpecialMessage {
     return o;
   }
 
+  /** The protocol's major version: 3. */
   get majorVersion(): number {
     return this.protocolVersion >>> 16;
   }
 
+  /** The protocol's minor version: 0 for 3.0, 2 for 3.2. */
   get minorVersion(): number {
     return this.protocolVersion & 0xffff;
   }
@@ -68,6 +72,7 @@ export class StartupMessage extends SpecialMessage {
     return [`${this.majorVersion}.${this.minorVersion}`, ...this.entries.map(([k, v]) => `${k}=${quote(v)}`)].join(' ');
   }
 
+  /** Reads the payload; a major version other than 3 is ERR_UNKNOWN_REQUEST_CODE. */
   static read(r: Reader): StartupMessage {
     const at = r.pos;
     const version = r.u32('protocol version');
@@ -96,7 +101,11 @@ function requestPacket<N extends string>(type: N, code: number, docName: string)
     writePayload(w: Writer): void {
       w.int32(code);
     }
-    static read(r: Reader): PgMessage & { readonly type: N } {
+    /** Checks the request code and returns the shared frozen instance. */
+    static read(r: Reader): PgMessage & {
+      /** This request's name. */
+      readonly type: N
+    } {
       expectCode(r, code, docName);
       return instance;
     }
@@ -107,8 +116,18 @@ function requestPacket<N extends string>(type: N, code: number, docName: string)
   return cls;
 }
 
+/**
+ * SSLRequest: the client asks to go on in TLS. The server answers with
+ * one byte, SSLResponse 'S' or 'N'.
+ * @class
+ */
 export const SSLRequest = requestPacket('SSLRequest', StartupRequestCode.SSL_REQUEST, 'SSLRequest');
 export type SSLRequest = InstanceType<typeof SSLRequest>;
+/**
+ * GSSENCRequest: the client asks to go on with GSSAPI encryption. The
+ * server answers with one byte, GSSResponse 'G' or 'N'.
+ * @class
+ */
 export const GSSEncRequest = requestPacket('GSSEncRequest', StartupRequestCode.GSSENC_REQUEST, 'GSSENCRequest');
 export type GSSEncRequest = InstanceType<typeof GSSEncRequest>;
 
@@ -130,8 +149,13 @@ export function writeCancelKey(w: Writer, key: Uint8Array): void {
   w.bytes(key, 'secretKey');
 }
 
+/**
+ * Sent on a new connection instead of a StartupMessage: asks the server to
+ * cancel what the backend identified by `processId` and `secretKey` is running.
+ */
 export class CancelRequest extends SpecialMessage {
   declare readonly type: 'CancelRequest';
+  /** Process ID of the backend, from its BackendKeyData. */
   readonly processId: number;
   /** 4 bytes in protocol 3.0; up to 256 bytes in 3.2. */
   readonly secretKey: Uint8Array;
@@ -147,6 +171,7 @@ export class CancelRequest extends SpecialMessage {
     writeCancelKey(w, this.secretKey);
   }
 
+  /** Reads the payload: request code, process ID, secret key. */
   static read(r: Reader): CancelRequest {
     expectCode(r, StartupRequestCode.CANCEL_REQUEST, 'CancelRequest');
     const processId = r.i32('process ID');
@@ -159,6 +184,7 @@ defineMessage(CancelRequest, 'CancelRequest', null, 'frontend');
 abstract class NegotiationResponse extends BackendMessage {
   /** True when the server agreed to encrypt ('S' or 'G'). */
   readonly accepted: boolean;
+  /** The byte that means yes: 'S' or 'G'. */
   protected abstract readonly yes: number;
 
   constructor(opts: { accepted: boolean }) {
@@ -170,6 +196,7 @@ abstract class NegotiationResponse extends BackendMessage {
     w.u8(this.answer());
   }
 
+  /** The single byte, with no type byte or length. */
   override toWire(): Uint8Array {
     return Uint8Array.of(this.answer());
   }
@@ -190,9 +217,11 @@ abstract class NegotiationResponse extends BackendMessage {
 /** The server's answer to SSLRequest: 'S' (go ahead with TLS) or 'N'. */
 export class SSLResponse extends NegotiationResponse {
   declare readonly type: 'SSLResponse';
+  /** 'S' */
   protected get yes(): number {
     return 0x53;
   }
+  /** Reads the one byte; returns one of two shared frozen instances. */
   static read(r: Reader): SSLResponse {
     const b = r.u8('SSL answer');
     if (b !== 0x53 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `SSL answer ${b} is not 'S' or 'N'`, r.pos - 1);
@@ -206,9 +235,11 @@ const SSL_NO = frozen(new SSLResponse({ accepted: false }));
 /** The server's answer to GSSENCRequest: 'G' (go ahead with GSSAPI encryption) or 'N'. */
 export class GSSResponse extends NegotiationResponse {
   declare readonly type: 'GSSResponse';
+  /** 'G' */
   protected get yes(): number {
     return 0x47;
   }
+  /** Reads the one byte; returns one of two shared frozen instances. */
   static read(r: Reader): GSSResponse {
     const b = r.u8('GSS answer');
     if (b !== 0x47 && b !== 0x4e) r.fail(ErrorCode.BAD_NEGOTIATION_RESPONSE, `GSS answer ${b} is not 'G' or 'N'`, r.pos - 1);

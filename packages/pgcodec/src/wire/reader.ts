@@ -7,7 +7,13 @@
 import { DecodingError, ErrorCode } from '../errors.js';
 import { decodeText } from './text.js';
 
+/**
+ * The reader a message class's `read` gets: confined to one payload, each
+ * read checked against the bytes left (a DecodingError at the exact offset otherwise).
+ * `what` arguments name the field for error messages.
+ */
 export class Reader {
+  /** Index in `buf` of the next byte to read. */
   pos: number;
   /** Set when some string was not valid UTF-8: the message must keep its raw bytes to stay lossless. */
   inexactText = false;
@@ -29,10 +35,12 @@ export class Reader {
     this.pos = start;
   }
 
+  /** A reader over all of `payload`. */
   static of(payload: Uint8Array, messageType: string, origin = 0): Reader {
     return new Reader(payload, 0, payload.length, messageType, origin);
   }
 
+  /** Bytes left in the payload. */
   get remaining(): number {
     return this.end - this.pos;
   }
@@ -42,6 +50,7 @@ export class Reader {
     return this.origin + (at - this.start);
   }
 
+  /** Throws a DecodingError with `code`, at the stream offset of buffer index `at`. */
   fail(code: string, message: string, at: number = this.pos): never {
     throw new DecodingError(code, message, { messageType: this.messageType, offset: this.offsetAt(at) });
   }
@@ -52,11 +61,13 @@ export class Reader {
     }
   }
 
+  /** A Byte1: 0..255. */
   u8(what = 'Byte1'): number {
     this.need(1, what);
     return this.buf[this.pos++]!;
   }
 
+  /** An Int16, signed. */
   i16(what = 'Int16'): number {
     this.need(2, what);
     const b = this.buf;
@@ -74,6 +85,7 @@ export class Reader {
     return (b[p]! << 8) | b[p + 1]!;
   }
 
+  /** An Int32, signed. */
   i32(what = 'Int32'): number {
     this.need(4, what);
     const b = this.buf;

@@ -22,8 +22,15 @@ const utf8Encoder = new TextEncoder();
 /** Largest Int16 count PostgreSQL reads: pq_getmsgint(msg, 2) and libpq's pqGetInt(.., 2) are unsigned. */
 export const MAX_INT16_COUNT = 0xffff;
 
+/**
+ * The writer a message's `writePayload` gets. Each field method checks the
+ * value fits its wire form and throws EncodingError naming `field` otherwise;
+ * the methods chain.
+ */
 export class Writer {
+  /** The buffer; bytes 0 to `pos` are the message so far. */
   buf: Uint8Array;
+  /** Index of the next byte to write. */
   pos = 0;
   private lengthAt = -1;
   /** Largest value the length field may take: PQ_LARGE_MESSAGE_LIMIT, or MAX_STARTUP_PACKET_LENGTH. */

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as pg from 'pgcodec';
 import { BackendMessageDecoder, ConnectionPhase, Query } from 'pgcodec';
 import * as messages from 'pgcodec/messages';
 
@@ -22,6 +23,14 @@ describe('package pgcodec', () => {
     expect(new Query({ queryString: 'SELECT 1' }).toWire()[0]).toBe(0x51);
     expect(new BackendMessageDecoder().phase).toBe(ConnectionPhase.STARTUP);
     expect(messages.Query).toBe(Query);
+  });
+
+  it('exports its API, not its helpers', () => {
+    for (const internal of ['nameErrors', 'readAuthentication', 'readCancelKey', 'writeCancelKey', 'readFormatCode', 'readFormatCodes', 'readValues', 'Writer', 'Reader']) {
+      expect(internal in pg, internal).toBe(false);
+      expect(internal in messages, internal).toBe(false);
+    }
+    for (const api of ['version', 'MessageAction', 'STANDARD_REGISTRY', 'STARTUP_REGISTRY', 'defineMessage', 'FrontendMessage', 'DatabaseError', 'EncodingError']) expect(api in pg, api).toBe(true);
   });
 
   it('is ESM with types and no runtime dependencies', () => {

@@ -26,6 +26,7 @@ import { CopyData } from './messages/copy.js';
 import { DataRow } from './messages/simple-query.js';
 import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
+import type { EngineName } from './engine/select.js';
 import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
 
 /** Options of a connection: its decoder's, and its state machine's. */
@@ -71,7 +72,7 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 
   /** Which engine scans received bytes ('wasm' or 'js'). */
-  get engine(): 'wasm' | 'js' {
+  get engine(): EngineName {
     return this.decoder.engine;
   }
 

@@ -4,11 +4,22 @@
  */
 export { version } from './version.js';
 export * from './constants.js';
-export * from './errors.js';
+export {
+  ErrorCode,
+  PgcodecError,
+  ProtocolError,
+  FramingError,
+  DecodingError,
+  StateMachineError,
+  EncodingError,
+  StaleViewError,
+  type ProtocolErrorInfo,
+  type StateMachineErrorInfo,
+} from './errors.js';
 export * from './messages/index.js';
 export { FrontendMessageDecoder, type FrontendDecoderOptions } from './decoder/frontend-decoder.js';
 export { BackendMessageDecoder } from './decoder/backend-decoder.js';
-export type { DecoderOptions } from './decoder/message-decoder.js';
+export type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 export { DEFAULT_LIMITS, type MessageLimits } from './decoder/limits.js';
 export { Frame } from './decoder/frame.js';
 export { FrameBatch } from './decoder/frame-batch.js';

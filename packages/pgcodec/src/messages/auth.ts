@@ -216,7 +216,7 @@ const authByCode = new Map<number, { read(r: Reader): Authentication; prototype:
 ]);
 
 /** Decodes any 'R' frame by its code. */
-export function readAuthentication(r: Reader): Authentication {
+function readAuthentication(r: Reader): Authentication {
   const at = r.pos;
   const code = r.i32('authentication code');
   const cls = authByCode.get(code);

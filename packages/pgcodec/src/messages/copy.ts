@@ -14,7 +14,7 @@ import { ErrorCode } from '../errors.js';
 import type { Writer } from '../wire/writer.js';
 import { BackendMessage, CommonMessage, FrontendMessage, bodyless, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readFormatCodes } from './extended-query.js';
+import { readFormatCodes } from './fields.js';
 
 /** 'd': a chunk of COPY data, in either direction. */
 export class CopyData extends CommonMessage {

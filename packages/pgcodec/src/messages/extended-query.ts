@@ -19,31 +19,8 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
+import { readFormatCodes, readValues } from './fields.js';
 
-/** Reads an Int16 format code: 0 (text) or 1 (binary), the only ones PostgreSQL knows. */
-export function readFormatCode(r: Reader, what: string): number {
-  const v = r.i16(what);
-  if (v !== 0 && v !== 1) r.fail(ErrorCode.INVALID_VALUE, `${what} ${v} is not 0 (text) or 1 (binary)`, r.pos - 2);
-  return v;
-}
-
-/** Reads an Int16 count and that many format codes. */
-export function readFormatCodes(r: Reader, what: string): number[] {
-  const n = r.count16(2, `${what} count`);
-  const codes = new Array<number>(n);
-  for (let i = 0; i < n; i++) codes[i] = readFormatCode(r, what);
-  return codes;
-}
-
-/** Reads an Int16 count and that many length-prefixed values (NULL as -1). */
-export function readValues(r: Reader, what: string): (Uint8Array | null)[] {
-  const n = r.count16(4, `${what} count`);
-  const values = new Array<Uint8Array | null>(n);
-  for (let i = 0; i < n; i++) values[i] = r.lengthPrefixed(what);
-  return values;
-}
-
-/** 'P': prepare a statement from SQL, with the parameter types the client fixes. */
 export class Parse extends FrontendMessage {
   declare readonly type: 'Parse';
   /** Prepared statement name; '' is the unnamed statement. */

@@ -11,7 +11,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, defineMessage, toByteList, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readFormatCode, readFormatCodes, readValues } from './extended-query.js';
+import { readFormatCode, readFormatCodes, readValues } from './fields.js';
 
 /** 'F': call a function by OID, with its arguments (the fast-path interface). */
 export class FunctionCall extends FrontendMessage {

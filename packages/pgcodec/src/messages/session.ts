@@ -16,7 +16,7 @@ import type { Writer } from '../wire/writer.js';
 import { BackendMessage, bodyless, defineMessage, frozen } from './base.js';
 import { quote } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readCancelKey, writeCancelKey } from './startup.js';
+import { readCancelKey, writeCancelKey } from './fields.js';
 
 /** 'K': the backend's process ID and secret key, which a CancelRequest for this session must give. */
 export class BackendKeyData extends BackendMessage {

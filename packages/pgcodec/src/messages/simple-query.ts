@@ -18,7 +18,7 @@ import { brief, quote } from './display.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
-import { readFormatCode } from './extended-query.js';
+import { readFormatCode } from './fields.js';
 
 /** 'Q': SQL to run with the simple query protocol (one or more statements). */
 export class Query extends FrontendMessage {

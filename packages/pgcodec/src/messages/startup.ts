@@ -15,6 +15,7 @@ import type { Reader } from '../wire/reader.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, SpecialMessage, defineMessage, frozen, type PgMessage } from './base.js';
 import { quote } from './display.js';
+import { readCancelKey, writeCancelKey } from './fields.js';
 
 /** Startup parameters: an object, or [name, value] pairs in the order to send them. */
 export type StartupParams = Record<string, string> | Iterable<readonly [string, string]>;
@@ -130,24 +131,6 @@ export type SSLRequest = InstanceType<typeof SSLRequest>;
  */
 export const GSSEncRequest = requestPacket('GSSEncRequest', StartupRequestCode.GSSENC_REQUEST, 'GSSENCRequest');
 export type GSSEncRequest = InstanceType<typeof GSSEncRequest>;
-
-/** Checks a cancel key's length against protocol 3.2's bounds (4 bytes in 3.0, at most 256 in 3.2). */
-export function readCancelKey(r: Reader): Uint8Array {
-  const n = r.remaining;
-  if (n < MIN_CANCEL_KEY_LENGTH || n > MAX_CANCEL_KEY_LENGTH) {
-    r.fail(ErrorCode.INVALID_VALUE, `secret key of ${n} bytes is outside ${MIN_CANCEL_KEY_LENGTH}..${MAX_CANCEL_KEY_LENGTH}`);
-  }
-  return r.rest();
-}
-
-/** Writes a cancel key, refusing lengths outside 4..256 (the peer would misread the packet or refuse it). */
-export function writeCancelKey(w: Writer, key: Uint8Array): void {
-  const n = key instanceof Uint8Array ? key.length : -1;
-  if (n >= 0 && (n < MIN_CANCEL_KEY_LENGTH || n > MAX_CANCEL_KEY_LENGTH)) {
-    w.fail(ErrorCode.INVALID_LENGTH, 'secretKey', `${n} bytes is outside ${MIN_CANCEL_KEY_LENGTH}..${MAX_CANCEL_KEY_LENGTH}`);
-  }
-  w.bytes(key, 'secretKey');
-}
 
 /**
  * Sent on a new connection instead of a StartupMessage: asks the server to

@@ -16,6 +16,8 @@ export default defineConfig({
       { test: { name: 'pgcodec-js', include: unit, testTimeout, exclude: ['packages/pgcodec/test/auth/**'], env: { PGCODEC_ENGINE: 'js' } } },
       { test: { name: 'wasm', include: ['packages/wasm/test/**/*.test.ts'], testTimeout } },
       'bench/vitest.config.ts',
+      // Property budgets are set per test (fuzz/test/properties.test.ts); this backstop covers the rest.
+      { test: { name: 'fuzz', include: ['fuzz/test/**/*.test.ts'], testTimeout: 120_000 } },
       {
         test: {
           name: 'integration',

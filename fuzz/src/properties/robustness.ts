@@ -1,0 +1,87 @@
+/**
+ * Invariant — robustness: any byte sequence, fed in any chunks to either
+ * side's decoder in any phase, yields messages and then at most a
+ * `ProtocolError` subclass — nothing else is thrown; the decoder stays
+ * failed (every later pull or feed throws a ProtocolError); every pull consumes bytes (at most
+ * one result per byte: no step without progress); and the buffer never
+ * grows past twice the bytes actually received (or its 64 KiB minimum),
+ * whatever lengths the headers announce.
+ */
+import fc from 'fast-check';
+import type { ConnectionPhase, ProtocolError } from 'pgcodec';
+import { malformed, rawFrame, chunking, concat } from '../arbitraries/streams.js';
+import type { Side } from '../arbitraries/messages.js';
+import type { Pg } from '../pg.js';
+import type { FuzzProperty } from './property.js';
+import { decoderFor, standardFraming, type Decoder, type StreamCase } from './support.js';
+
+/** The smallest heap buffer a decoder allocates (stream-buffer.ts MIN_CAPACITY): a constant, not driven by the peer. */
+const MIN_HEAP_BUFFER = 64 * 1024;
+
+/** How robustness pulls. */
+export type Pull = 'read' | 'frame' | 'frames' | 'rows';
+
+function pullOnce(d: Decoder, how: Pull): boolean {
+  if (how === 'rows' && 'readRowBatch' in d && d.readRowBatch() !== null) return true;
+  if (how === 'frame') return d.readFrame() !== null;
+  if (how === 'frames') return d.readFrames() !== null;
+  return d.read() !== null;
+}
+
+/** Throws unless `c` pulled by `how` meets the invariant. */
+export function checkRobustness(pg: Pg, c: StreamCase, how: Pull): void {
+  const d = decoderFor(pg, c);
+  // Frames and row batches are for standard framing; elsewhere they refuse to run at all (a usage error).
+  if (!standardFraming(pg, c)) how = 'read';
+  const start = d.bufferCapacity;
+  let fed = 0;
+  let results = 0;
+  let chunks = 0;
+  let failure: ProtocolError | null = null;
+  try {
+    for (const piece of c.cut.split(c.bytes)) {
+      d.feed(piece);
+      fed += piece.length;
+      chunks++;
+      if (d.bufferCapacity > Math.max(start, MIN_HEAP_BUFFER, 2 * fed)) throw new Error(`a buffer of ${d.bufferCapacity} bytes after ${fed} bytes received`);
+      while (pullOnce(d, how)) {
+        if (++results > fed + chunks) throw new Error(`${results} results from ${fed} bytes: a pull made no progress`);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof pg.ProtocolError)) throw e;
+    failure = e;
+  }
+  if (failure === null) return;
+  for (const again of [() => d.read(), () => d.feed(Uint8Array.of(0)), ...(how === 'read' ? [] : [() => d.readFrame()])]) {
+    try {
+      again();
+    } catch (e) {
+      if (e instanceof pg.ProtocolError) continue;
+      throw e;
+    }
+    throw new Error(`the decoder went on after ${failure.message}`);
+  }
+}
+
+export const robustness: FuzzProperty = {
+  name: 'robustness',
+  invariant: 'any bytes in any phase yield messages or a ProtocolError subclass, in bounded steps and memory',
+  weight: 2,
+  property(pg) {
+    const phases = Object.values(pg.ConnectionPhase) as ConnectionPhase[];
+    const where = fc.record({
+      side: fc.constantFrom<Side>('frontend', 'backend'),
+      phase: fc.constantFrom(...phases),
+      gss: fc.boolean(),
+      engine: fc.constantFrom<'wasm' | 'js'>('wasm', 'js'),
+    });
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 256 }),
+      fc.array(rawFrame(), { maxLength: 8 }).map(concat),
+      malformed({ pg }).map((m) => m.bytes),
+    );
+    const how = fc.constantFrom<Pull>('read', 'frame', 'frames', 'rows');
+    return fc.property(where, bytes, chunking(), how, (at, b, cut, h) => checkRobustness(pg, { ...at, bytes: b, cut }, h)) as never;
+  },
+};

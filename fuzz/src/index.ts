@@ -9,10 +9,10 @@
  */
 export { Values } from './arbitraries/values.js';
 export { backendMessage, frontendMessage, messageCases, messageInput, PHASE_FRAMED, type MessageInput, type MessageOptions, type Side } from './arbitraries/messages.js';
-export { chunking, chunkingOf, concat, malformed, rawFrame, stream, type Chunking, type Malformed, type Stream, type StreamOptions } from './arbitraries/streams.js';
+export { chunking, chunkingOf, concat, malformed, rawFrame, startupPacket, stream, type Chunking, type Malformed, type Stream, type StreamOptions } from './arbitraries/streams.js';
 export { conversation, Conversations, wireOf, type Auth, type ConversationOptions, type Exchange, type Step } from './arbitraries/conversation.js';
 export { forbidden } from "./properties/oracle.js";
-export { PROPERTIES, chunkingIndependence, differential, encoderSafety, model, robustness, roundTrip, type FuzzProperty } from './properties/index.js';
+export { PROPERTIES, chunkingIndependence, differential, encoderSafety, model, ownership, robustness, roundTrip, type FuzzProperty } from './properties/index.js';
 export { checkChunking } from './properties/chunking.js';
 export { checkDifferential } from './properties/differential.js';
 export { checkRobustness, type Pull } from './properties/robustness.js';

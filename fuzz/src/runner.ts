@@ -34,6 +34,8 @@ export interface PropertyReport {
   counterexample?: string;
   /** The raw counterexample: the property's arguments (for regression files). */
   value?: unknown;
+  /** Milliseconds until the first failing case, before shrinking. */
+  msToFailure?: number;
   /** fast-check's path to replay it with the same seed. */
   path?: string;
   error?: string;
@@ -59,12 +61,22 @@ export function runProperties(opts: RunOptions): PropertyReport[] {
   for (const p of props) {
     const share = Math.max(100, Math.round((opts.budgetMs * (p.weight ?? 1)) / total));
     const t0 = performance.now();
-    const d = fc.check(p.property(pg), { seed, numRuns: 2 ** 31 - 1, interruptAfterTimeLimit: share, markInterruptAsFailure: false });
+    const prop = p.property(pg);
+    // When the first failing case came (before shrinking): how fast a bug is found.
+    let found = -1;
+    const run = prop.run.bind(prop);
+    prop.run = (v) => {
+      const out = run(v);
+      if (out !== null && found < 0 && !fc.PreconditionFailure.isFailure(out)) found = performance.now() - t0;
+      return out;
+    };
+    const d = fc.check(prop, { seed, numRuns: 2 ** 31 - 1, interruptAfterTimeLimit: share, markInterruptAsFailure: false });
     const r: PropertyReport = { name: p.name, invariant: p.invariant, seed, runs: d.numRuns, ms: Math.round(performance.now() - t0), failed: d.failed };
     if (d.failed) {
-      const found: unknown = d.counterexample;
-      r.value = found ?? undefined;
-      r.counterexample = found === null ? undefined : fc.stringify(found);
+      const value: unknown = d.counterexample;
+      r.value = value ?? undefined;
+      r.counterexample = value === null ? undefined : fc.stringify(value);
+      r.msToFailure = Math.round(found);
       r.path = d.counterexamplePath ?? undefined;
       r.error = d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance);
     }

@@ -97,7 +97,7 @@ describe('planted bugs are caught within the CI budget', () => {
     it(`${plant.name}: ${plant.caughtBy} reports it within ${share / 1000} s`, { timeout: share * 3 + 60_000 }, async () => {
       const pg = await copyOfPackage(plant);
       const [r] = runProperties({ pg, budgetMs: share, seed: SEED, only: [plant.caughtBy] });
-      console.log(`planted: ${plant.name} → ${r!.name} ${r!.failed ? `caught after ${r!.runs} cases, ${r!.ms} ms: ${r!.error?.split('\n')[0]}` : `NOT caught in ${r!.runs} cases`}`);
+      console.log(`planted: ${plant.name} → ${r!.name} ${r!.failed ? `caught after ${r!.runs} cases, ${r!.msToFailure} ms (${r!.ms} ms with shrinking): ${r!.error?.split('\n')[0]}` : `NOT caught in ${r!.runs} cases`}`);
       expect(r!.failed, `${plant.name} went unnoticed by ${plant.caughtBy} in ${r!.runs} cases`).toBe(true);
     });
   }

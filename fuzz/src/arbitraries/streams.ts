@@ -6,6 +6,7 @@
  *
  *   stream({ side })   { side, phase, messages, bytes, frames } — standard frames, read in READY
  *   rawFrame()         one frame with any type byte and payload
+ *   startupPacket()    one startup packet, any request code, length now and then wrong
  *   chunking()         how a socket delivers bytes: whole, byte by byte, or random cuts
  *   malformed()        { side, phase, bytes, mutation } — a stream with a mutation applied
  */
@@ -82,6 +83,36 @@ export function rawFrame(): fc.Arbitrary<Uint8Array> {
       f.set(payload, 5);
       return f;
     });
+}
+
+/**
+ * One startup packet, as a client sends it before any typed message:
+ *
+ *   Int32 length (itself included) | Int32 request code | payload
+ *
+ * The code is a known one (3.0, 3.2, a future minor, SSL, GSSENC, cancel) or
+ * any; the payload parameters, a cancel key, or random bytes; the length
+ * right or (now and then) wrong.
+ */
+export function startupPacket(opts: { pg?: Pg } = {}): fc.Arbitrary<Uint8Array> {
+  const pg = opts.pg ?? defaultPg;
+  const R = pg.StartupRequestCode;
+  const code = fc.oneof(fc.constantFrom<number>(R.V3_0, R.V3_2, pg.protocolVersion(3, 9), pg.protocolVersion(2, 0), R.SSL_REQUEST, R.GSSENC_REQUEST, R.CANCEL_REQUEST), fc.integer());
+  const text = fc.string({ maxLength: 10 }).map((t) => new TextEncoder().encode(t.replaceAll('\0', '') + '\0'));
+  const payload = fc.oneof(
+    fc.array(text, { maxLength: 6 }).map((p) => concat([...p, Uint8Array.of(0)])),
+    fc.uint8Array({ minLength: 4, maxLength: 36 }),
+    fc.uint8Array({ maxLength: 40 }),
+  );
+  const length = fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: -8, max: 20_000 }) });
+  return fc.record({ code, payload, length }).map(({ code: c, payload: p, length: l }) => {
+    const out = new Uint8Array(8 + p.length);
+    const dv = new DataView(out.buffer);
+    dv.setInt32(0, l ?? out.length);
+    dv.setInt32(4, c);
+    out.set(p, 8);
+    return out;
+  });
 }
 
 /** How a stream arrives: its pieces' sizes (cycled), printable for counterexamples. */

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { messageInput } from '../arbitraries/messages.js';
+import { sawError } from '../observed.js';
 import type { FuzzProperty } from './property.js';
 import { decoderFor, shape } from './support.js';
 
@@ -20,6 +21,7 @@ export const encoderSafety: FuzzProperty = {
         msg = input.make();
         wire = msg.toWire();
       } catch (e) {
+        sawError(pg, e);
         if (e instanceof pg.EncodingError) return;
         throw e;
       }

@@ -20,6 +20,7 @@ import { conversation, type Step } from '../arbitraries/conversation.js';
 import { messageCases, messageInput, PHASE_FRAMED, type MessageInput } from '../arbitraries/messages.js';
 import type { Pg } from '../pg.js';
 import { forbidden, ORDERED_TYPES } from './oracle.js';
+import { sawError } from '../observed.js';
 import type { FuzzProperty } from './property.js';
 
 interface Real {
@@ -46,6 +47,7 @@ function deliver(pg: Pg, real: Real, from: 'client' | 'server', msg: PgMessage):
   try {
     bytes = (sender.send as (m: PgMessage) => Uint8Array)(msg);
   } catch (e) {
+    sawError(pg, e);
     if (!(e instanceof pg.StateMachineError) || e.origin !== 'local') throw e;
     const P = pg.ConnectionPhase;
     const phase = receiver.phase;
@@ -56,6 +58,7 @@ function deliver(pg: Pg, real: Real, from: 'client' | 'server', msg: PgMessage):
     try {
       [...receiver.receive(msg.toWire())];
     } catch (r) {
+      sawError(pg, r);
       answer = r;
     }
     if (answer instanceof pg.StateMachineError && answer.origin === 'peer') return false;

@@ -9,9 +9,10 @@
  */
 import fc from 'fast-check';
 import type { ConnectionPhase, ProtocolError } from 'pgcodec';
-import { malformed, rawFrame, chunking, concat } from '../arbitraries/streams.js';
+import { chunking, concat, malformed, rawFrame, startupPacket } from '../arbitraries/streams.js';
 import type { Side } from '../arbitraries/messages.js';
 import type { Pg } from '../pg.js';
+import { sawError } from '../observed.js';
 import type { FuzzProperty } from './property.js';
 import { decoderFor, standardFraming, type Decoder, type StreamCase } from './support.js';
 
@@ -31,8 +32,19 @@ function pullOnce(d: Decoder, how: Pull): boolean {
 /** Throws unless `c` pulled by `how` meets the invariant. */
 export function checkRobustness(pg: Pg, c: StreamCase, how: Pull): void {
   const d = decoderFor(pg, c);
-  // Frames and row batches are for standard framing; elsewhere they refuse to run at all (a usage error).
-  if (!standardFraming(pg, c)) how = 'read';
+  // Frames and row batches are for standard framing; elsewhere they refuse to run at all, with a typed usage error.
+  if (!standardFraming(pg, c) && how !== 'read') {
+    let refused = false;
+    try {
+      d.readFrame();
+    } catch (e) {
+      sawError(pg, e);
+      if (!(e instanceof pg.PgcodecError) || e.code !== pg.ErrorCode.INVALID_USE) throw e;
+      refused = true;
+    }
+    if (!refused) throw new Error(`readFrame() in phase ${c.phase} did not refuse`);
+    how = 'read';
+  }
   const start = d.bufferCapacity;
   let fed = 0;
   let results = 0;
@@ -50,6 +62,7 @@ export function checkRobustness(pg: Pg, c: StreamCase, how: Pull): void {
     }
   } catch (e) {
     if (!(e instanceof pg.ProtocolError)) throw e;
+    sawError(pg, e);
     failure = e;
   }
   if (failure === null) return;
@@ -57,6 +70,7 @@ export function checkRobustness(pg: Pg, c: StreamCase, how: Pull): void {
     try {
       again();
     } catch (e) {
+      sawError(pg, e);
       if (e instanceof pg.ProtocolError) continue;
       throw e;
     }
@@ -81,7 +95,12 @@ export const robustness: FuzzProperty = {
       fc.array(rawFrame(), { maxLength: 8 }).map(concat),
       malformed({ pg }).map((m) => m.bytes),
     );
+    const anywhere = fc.tuple(where, bytes).map(([w, b]) => ({ ...w, bytes: b }));
+    // Startup packets where a server reads them: random bytes seldom make a length between 8 and 10000.
+    const startup = fc
+      .tuple(fc.array(startupPacket({ pg }), { minLength: 1, maxLength: 3 }), fc.constantFrom<'wasm' | 'js'>('wasm', 'js'))
+      .map(([packets, engine]) => ({ side: 'frontend' as Side, phase: pg.ConnectionPhase.STARTUP, gss: false, engine, bytes: concat(packets) }));
     const how = fc.constantFrom<Pull>('read', 'frame', 'frames', 'rows');
-    return fc.property(where, bytes, chunking(), how, (at, b, cut, h) => checkRobustness(pg, { ...at, bytes: b, cut }, h)) as never;
+    return fc.property(fc.oneof({ weight: 4, arbitrary: anywhere }, { weight: 1, arbitrary: startup }), chunking(), how, (c, cut, h) => checkRobustness(pg, { ...c, cut }, h)) as never;
   },
 };

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { messageInput } from '../arbitraries/messages.js';
+import { observed } from '../observed.js';
 import type { FuzzProperty } from './property.js';
 import { decoderFor, shape } from './support.js';
 
@@ -18,6 +19,7 @@ export const roundTrip: FuzzProperty = {
       d.feed(msg.toWire());
       const back = d.read();
       if (back === null) throw new Error(`${input.type}: nothing decoded`);
+      observed.decoded.add(back.type);
       if (d.buffered !== 0 || d.read() !== null) throw new Error(`${input.type}: ${d.buffered} bytes left over`);
       const [a, b] = [JSON.stringify(shape(msg)), JSON.stringify(shape(back))];
       if (a !== b) throw new Error(`${input.type} decoded differently:\n  sent ${a}\n  got  ${b}`);

@@ -8,6 +8,7 @@ import type { ConnectionPhase, PgMessage } from 'pgcodec';
 import type { Pg } from '../pg.js';
 import type { Side } from '../arbitraries/messages.js';
 import type { Chunking } from '../arbitraries/streams.js';
+import { observed, sawError } from '../observed.js';
 
 /** Limits of the wire format only: PostgreSQL's per-type limits are a server's policy, not the encoding. */
 export const WIRE_LIMITS = { smallMessage: 2 ** 31 - 1, authToken: 2 ** 31 - 1, saslMessage: 2 ** 31 - 1, shortMessage: 2 ** 31 - 1, authRequest: 2 ** 31 - 1 };
@@ -23,6 +24,8 @@ export interface DecoderSpec {
   wireLimits?: boolean;
   /** Frames own copies of their bytes (the `owned` option). */
   owned?: boolean;
+  /** DataRows from read() view the buffer (the `views` option). */
+  views?: boolean;
 }
 
 /** A stream to check: who sends it, where the decoder starts, the bytes, and how they arrive. */
@@ -40,7 +43,7 @@ export function standardFraming(pg: Pg, c: DecoderSpec): boolean {
 
 /** The decoder that reads what `side` sends. */
 export function decoderFor(pg: Pg, spec: DecoderSpec): Decoder {
-  const opts = { phase: spec.phase, engine: spec.engine, owned: spec.owned, limits: spec.wireLimits ? WIRE_LIMITS : undefined };
+  const opts = { phase: spec.phase, engine: spec.engine, owned: spec.owned, views: spec.views, limits: spec.wireLimits ? WIRE_LIMITS : undefined };
   return spec.side === 'frontend' ? new pg.FrontendMessageDecoder({ ...opts, gssAuthentication: spec.gss ?? false }) : new pg.BackendMessageDecoder(opts);
 }
 
@@ -94,6 +97,7 @@ export function transcript(pg: Pg, d: Decoder, chunks: readonly Uint8Array[], pa
 /** A ProtocolError as an event; anything else is rethrown. */
 function errorEvent(pg: Pg, e: unknown): ErrorEvent {
   if (!(e instanceof pg.ProtocolError)) throw e;
+  sawError(pg, e);
   return { error: e.constructor.name, code: e.code, offset: e.offset, messageType: e.messageType };
 }
 
@@ -136,6 +140,7 @@ function pull(pg: Pg, d: Decoder, path: ReadPath, out: Event[]): void {
     }
     const m = d.read();
     if (m === null) return;
+    observed.decoded.add(m.type);
     out.push({ message: m.type, wire: hex(m.toWire()) });
   }
 }

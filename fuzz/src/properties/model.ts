@@ -1,7 +1,8 @@
 /**
  * Invariant — model-based: a FrontendConnection wired to a
  * BackendConnection accepts every valid conversation, each message decoding
- * on the other side to the one sent, with both sides agreeing on phase,
+ * on the other side to the one sent (through `receive()`, or a proxy's
+ * frame path: `feed()`, `readFrame()`, `readRowBatch()`), with both sides agreeing on phase,
  * `pendingSyncs` and `pendingRequests` after every message. Commands
  * (`fc.commands`) interleave the conversation's next step with messages
  * either side sends out of turn, injected into the pair (the conversation
@@ -27,6 +28,32 @@ interface Real {
   client: InstanceType<Pg['FrontendConnection']>;
   server: InstanceType<Pg['BackendConnection']>;
   log: string[];
+  /** How the receiver takes bytes: `receive()`, or a proxy's frame path (`feed()` + `readFrame()`, and `readRowBatch()` on the client). */
+  via: Via;
+}
+
+export type Via = 'receive' | 'frames' | 'rows';
+
+/** What the receiver makes of `bytes`, by `via` where its framing allows (the frame path is for standard frames). */
+function take(pg: Pg, real: Real, receiver: Real['client'] | Real['server'], bytes: Uint8Array): PgMessage[] {
+  const P = pg.ConnectionPhase;
+  const phase = receiver.phase;
+  const standard = phase !== P.SSL_NEGOTIATION && phase !== P.GSS_NEGOTIATION && !(receiver === real.server && phase === P.STARTUP);
+  if (real.via === 'receive' || !standard) return [...receiver.receive(bytes)];
+  receiver.feed(bytes);
+  const out: PgMessage[] = [];
+  for (;;) {
+    if (real.via === 'rows' && receiver === real.client) {
+      const b = real.client.readRowBatch();
+      if (b !== null) {
+        for (let r = 0; r < b.rowCount; r++) out.push(new pg.DataRow({ columns: b.row(r) }));
+        continue;
+      }
+    }
+    const f = receiver.readFrame();
+    if (f === null) return out;
+    out.push(f.decode());
+  }
 }
 
 interface Model {
@@ -56,7 +83,7 @@ function deliver(pg: Pg, real: Real, from: 'client' | 'server', msg: PgMessage):
     const framedByPhase = phase === P.SSL_NEGOTIATION || phase === P.GSS_NEGOTIATION || (from === 'client' && phase === P.STARTUP);
     let answer: unknown = null;
     try {
-      [...receiver.receive(msg.toWire())];
+      take(pg, real, receiver, msg.toWire());
     } catch (r) {
       sawError(pg, r);
       answer = r;
@@ -69,13 +96,18 @@ function deliver(pg: Pg, real: Real, from: 'client' | 'server', msg: PgMessage):
   }
   let got: PgMessage[];
   try {
-    got = [...receiver.receive(bytes)];
+    got = take(pg, real, receiver, bytes);
   } catch (e) {
     throw new Error(`${from} sent ${msg.type} but the other side refused it: ${String(e)}\n  ${real.log.join('\n  ')}`);
   }
-  if (got.length !== 1 || got[0]!.type !== msg.type) throw new Error(`${from} sent ${msg.type}, the other side read ${got.map((m) => m.type).join(', ') || 'nothing'}`);
+  if (got.length !== 1 || got[0]!.type !== msg.type) throw new Error(`${from} sent ${msg.type}, the other side read ${got.map((m) => m.type).join(', ') || 'nothing'} (via ${real.via})`);
+  if (!equalBytes(got[0]!.toWire(), bytes)) throw new Error(`${from} sent ${msg.type}, the other side read it differently (via ${real.via})`);
   agree(real);
   return true;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function agree(real: Real): void {
@@ -98,9 +130,9 @@ class NextStep implements fc.Command<Model, Real> {
 }
 
 /** A fresh pair brought to the same point of the script. */
-function fork(pg: Pg, m: Readonly<Model>): Real {
+function fork(pg: Pg, m: Readonly<Model>, via: Via): Real {
   // The js engine: a pair over WebAssembly costs ~1.4 ms to create, over js ~0.1 ms; the state machines are the same.
-  const real: Real = { client: new pg.FrontendConnection({ engine: 'js' }), server: new pg.BackendConnection({ engine: 'js' }), log: [] };
+  const real: Real = { client: new pg.FrontendConnection({ engine: 'js' }), server: new pg.BackendConnection({ engine: 'js' }), log: [], via };
   for (const step of m.steps.slice(0, m.next)) deliver(pg, real, step.from, step.message);
   return real;
 }
@@ -138,8 +170,8 @@ class Probe implements fc.Command<Model, Real> {
     private readonly input: MessageInput,
   ) {}
   check = (m: Readonly<Model>) => !m.failed && !m.offScript;
-  run(m: Model): void {
-    judge(this.pg, m, fork(this.pg, m), this.input);
+  run(m: Model, real: Real): void {
+    judge(this.pg, m, fork(this.pg, m, real.via), this.input);
   }
   toString = () => `probe(${this.input.type})`;
 }
@@ -151,8 +183,8 @@ class ProbeEach implements fc.Command<Model, Real> {
     private readonly inputs: readonly MessageInput[],
   ) {}
   check = (m: Readonly<Model>) => !m.failed && !m.offScript;
-  run(m: Model): void {
-    for (const input of this.inputs) judge(this.pg, m, fork(this.pg, m), input);
+  run(m: Model, real: Real): void {
+    for (const input of this.inputs) judge(this.pg, m, fork(this.pg, m, real.via), input);
   }
   toString = () => 'probeEach';
 }
@@ -174,10 +206,11 @@ export const model: FuzzProperty = {
     const next = fc.constant(new NextStep(pg));
     const probe = probed.map((m) => new Probe(pg, m));
     const commands = fc.commands([next, next, next, next, next, next, probe, probe, each, injectable.map((m) => new Inject(pg, m))], { maxCommands: 100 });
-    return fc.property(conversation({ pg }), commands, (steps, cmds) => {
+    const via = fc.constantFrom<Via>('receive', 'frames', 'rows');
+    return fc.property(conversation({ pg }), via, commands, (steps, v, cmds) => {
       const state = {
         model: { steps, next: 0, offScript: false, failed: false } as Model,
-        real: { client: new pg.FrontendConnection(), server: new pg.BackendConnection(), log: [] } as Real,
+        real: { client: new pg.FrontendConnection(), server: new pg.BackendConnection(), log: [], via: v } as Real,
       };
       fc.modelRun(() => state, cmds);
       // Whatever the commands left of the script must still be accepted, to its end.

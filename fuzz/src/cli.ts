@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * pgcodec-fuzz: runs the properties for as long as asked.
+ * pgcodec-fuzz: runs the properties for as long as asked, or fuzzes a live
+ * server, proxy or client on loopback.
  *
  *   pgcodec-fuzz [--minutes N] [--seed S] [--property P[,P...]] [--regressions DIR] [--coverage]
+ *   pgcodec-fuzz --target host:port [--user U --password P --database D] [--minutes N] [--seed S] [--out DIR]
+ *   pgcodec-fuzz --replay FILE [--target host:port] [--user U --password P]
  *
  * A failure is written to DIR (default ./regressions) as a regression case
  * and the exit status is 1. Every run ends with the error codes and message
@@ -10,7 +13,7 @@
  * coverage of pgcodec's sources.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { messageCases } from './arbitraries/messages.js';
 import { unreached } from './observed.js';
 import { defaultPg } from './pg.js';
+import { hostPort } from './live/loopback.js';
+import { formatTargetReport, fuzzTarget, replayTargetFinding, type TargetFinding } from './live/target.js';
 import { regressionOf } from './regressions.js';
 import { runProperties } from './runner.js';
 import { PROPERTIES } from './properties/index.js';
@@ -30,6 +35,12 @@ const { values } = parseArgs({
     regressions: { type: 'string', default: 'regressions' },
     list: { type: 'boolean', default: false },
     coverage: { type: 'boolean', default: false },
+    target: { type: 'string' },
+    replay: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+    database: { type: 'string' },
+    out: { type: 'string', default: 'findings' },
     'coverage-dir': { type: 'string', default: 'coverage' },
     help: { type: 'boolean', default: false },
   },
@@ -42,6 +53,8 @@ if (values.help || values.list) {
 }
 
 if (values.coverage) process.exit(underC8());
+if (values.replay !== undefined) process.exit(await replay(values.replay));
+if (values.target !== undefined) process.exit(await target(values.target));
 
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, not ${values.minutes}`);
@@ -108,4 +121,30 @@ function underC8(): number {
   );
   console.log(`coverage report: ${join(reports, 'coverage-summary.json')}`);
   return run.status ?? 1;
+}
+
+/** --target: fuzz a server or proxy; exit 1 if it stopped accepting connections. */
+async function target(where: string): Promise<number> {
+  const { host, port } = hostPort(where);
+  const r = await fuzzTarget({
+    host,
+    port,
+    cred: { user: values.user ?? 'postgres', password: values.password, database: values.database },
+    minutes: Number(values.minutes),
+    seed: values.seed === undefined ? (Math.random() * 2 ** 31) | 0 : Number(values.seed),
+    out: values.out!,
+    log: (l) => console.log(l),
+  });
+  console.log(formatTargetReport(r));
+  return r.down === null ? 0 : 1;
+}
+
+/** --replay: send a finding's bytes again and say what the peer does now. */
+async function replay(file: string): Promise<number> {
+  const f = JSON.parse(readFileSync(file, 'utf8')) as TargetFinding;
+  if (f.tool !== 'pgcodec-fuzz --target') throw new Error(`${file} is not a finding of pgcodec-fuzz --target`);
+  const override = values.target === undefined ? undefined : hostPort(values.target);
+  const r = await replayTargetFinding(file, { user: values.user ?? f.user, password: values.password, database: values.database ?? f.database }, override);
+  console.log(`replayed ${file}: ${r.outcome} (was ${f.outcome})${r.code ? ` ${r.code}` : ''}: ${r.detail}`);
+  return 0;
 }

@@ -6,6 +6,8 @@
  *   pgcodec-fuzz [--minutes N] [--seed S] [--property P[,P...]] [--regressions DIR] [--coverage]
  *   pgcodec-fuzz --target host:port [--user U --password P --database D] [--minutes N] [--seed S] [--out DIR]
  *   pgcodec-fuzz --replay FILE [--target host:port] [--user U --password P]
+ *   pgcodec-fuzz --serve PORT [--minutes N] [--seed S] [--out DIR]     a hostile server, to fuzz clients
+ *   pgcodec-fuzz --replay FILE --serve PORT                           serve a recorded connection again
  *
  * A failure is written to DIR (default ./regressions) as a regression case
  * and the exit status is 1. Every run ends with the error codes and message
@@ -22,6 +24,7 @@ import { messageCases } from './arbitraries/messages.js';
 import { unreached } from './observed.js';
 import { defaultPg } from './pg.js';
 import { hostPort } from './live/loopback.js';
+import { replayServe, serve, type ServeRecord } from './live/serve.js';
 import { formatTargetReport, fuzzTarget, replayTargetFinding, type TargetFinding } from './live/target.js';
 import { regressionOf } from './regressions.js';
 import { runProperties } from './runner.js';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     list: { type: 'boolean', default: false },
     coverage: { type: 'boolean', default: false },
     target: { type: 'string' },
+    serve: { type: 'string' },
     replay: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
@@ -54,6 +58,7 @@ if (values.help || values.list) {
 
 if (values.coverage) process.exit(underC8());
 if (values.replay !== undefined) process.exit(await replay(values.replay));
+if (values.serve !== undefined) process.exit(await hostile(Number(values.serve)));
 if (values.target !== undefined) process.exit(await target(values.target));
 
 const minutes = Number(values.minutes);
@@ -139,9 +144,29 @@ async function target(where: string): Promise<number> {
   return r.down === null ? 0 : 1;
 }
 
-/** --replay: send a finding's bytes again and say what the peer does now. */
+/** --serve: be a hostile server for `--minutes`, recording every connection. */
+async function hostile(port: number): Promise<number> {
+  const seed = values.seed === undefined ? (Math.random() * 2 ** 31) | 0 : Number(values.seed);
+  const s = await serve({ port, seed, out: values.out, log: (l) => console.log(l) });
+  console.log(`pgcodec-fuzz --serve: listening on 127.0.0.1:${s.port} (seed ${seed}) for ${values.minutes} minute(s); connect with database=<scenario> to choose one`);
+  await new Promise((r) => setTimeout(r, Number(values.minutes) * 60_000));
+  await s.close();
+  console.log(`${s.records.length} connections served; records in ${values.out}`);
+  return 0;
+}
+
+/** --replay: send a finding's bytes again and say what the peer does now (with --serve: serve a recorded connection). */
 async function replay(file: string): Promise<number> {
-  const f = JSON.parse(readFileSync(file, 'utf8')) as TargetFinding;
+  const any = JSON.parse(readFileSync(file, 'utf8')) as TargetFinding | ServeRecord;
+  if (any.tool === 'pgcodec-fuzz --serve') {
+    if (values.serve === undefined) throw new Error('a --serve record replays with --serve PORT');
+    const s = await replayServe(any, Number(values.serve), (l) => console.log(l));
+    console.log(`serving connection ${any.connection} (${any.scenario}) again on 127.0.0.1:${s.port} for ${values.minutes} minute(s)`);
+    await new Promise((r) => setTimeout(r, Number(values.minutes) * 60_000));
+    await s.close();
+    return 0;
+  }
+  const f = any;
   if (f.tool !== 'pgcodec-fuzz --target') throw new Error(`${file} is not a finding of pgcodec-fuzz --target`);
   const override = values.target === undefined ? undefined : hostPort(values.target);
   const r = await replayTargetFinding(file, { user: values.user ?? f.user, password: values.password, database: values.database ?? f.database }, override);

@@ -212,20 +212,30 @@ const mutations: Mutation[] = [
   },
 ];
 
+/** How many kinds of mutation there are (`mutate`'s `ops` index them). */
+export const MUTATIONS = 7;
+
+/**
+ * Applies mutations `ops` (0 … MUTATIONS-1) to bytes whose frames start at
+ * `frames`, with `seed` choosing where: truncation, bit flip, bad length,
+ * wrong type byte, Int16 count 65535, random bytes spliced in, a range cut out.
+ */
+export function mutate(s: Pick<Stream, 'bytes' | 'frames'>, ops: readonly number[], seed: readonly number[]): { bytes: Uint8Array; mutation: string } {
+  let i = 0;
+  const pick = (n: number) => (n <= 0 ? 0 : seed[i++ % seed.length]! % n);
+  let cur = { ...s } as Stream;
+  const done: string[] = [];
+  for (const op of ops) {
+    const r = mutations[op % mutations.length]!(cur, pick);
+    done.push(r.mutation);
+    cur = { ...cur, bytes: r.bytes };
+  }
+  return { bytes: cur.bytes, mutation: done.join('; ') };
+}
+
 /** Valid streams with one to three mutations applied. */
 export function malformed(opts: StreamOptions = {}): fc.Arbitrary<Malformed> {
   return fc
-    .record({ s: stream(opts), ops: fc.array(fc.nat({ max: mutations.length - 1 }), { minLength: 1, maxLength: 3 }), seed: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }) })
-    .map(({ s, ops, seed }) => {
-      let i = 0;
-      const pick = (n: number) => (n <= 0 ? 0 : seed[i++ % seed.length]! % n);
-      let cur = s;
-      const done: string[] = [];
-      for (const op of ops) {
-        const r = mutations[op]!(cur, pick);
-        done.push(r.mutation);
-        cur = { ...cur, bytes: r.bytes };
-      }
-      return { side: s.side, phase: s.phase, bytes: cur.bytes, mutation: done.join('; ') };
-    });
+    .record({ s: stream(opts), ops: fc.array(fc.nat({ max: MUTATIONS - 1 }), { minLength: 1, maxLength: 3 }), seed: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }) })
+    .map(({ s, ops, seed }) => ({ side: s.side, phase: s.phase, ...mutate(s, ops, seed) }));
 }

@@ -6,10 +6,14 @@
  */
 import {
   AuthenticationCleartextPassword,
+  AuthenticationGSS,
+  AuthenticationGSSContinue,
+  AuthenticationKerberosV5,
   AuthenticationMD5Password,
   AuthenticationSASL,
   AuthenticationSASLContinue,
   AuthenticationSASLFinal,
+  AuthenticationSSPI,
   BackendKeyData,
   ErrorResponse,
   FrontendConnection,
@@ -83,6 +87,8 @@ export async function login(peer: Peer, cred: Credentials, ms: number, protocol3
         pc.send(new PasswordMessage({ password: md5Password(cred.user, password, m.salt) }));
       } else if (m instanceof AuthenticationCleartextPassword) {
         pc.send(new PasswordMessage({ password }));
+      } else if (m instanceof AuthenticationKerberosV5 || m instanceof AuthenticationSSPI || m instanceof AuthenticationGSS || m instanceof AuthenticationGSSContinue) {
+        throw new Error(`the server asks for ${m.type}, which this client does not do`);
       }
     }
   }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayServe, serve, type ServeRecord } from '../src/live/serve.js';
+import { replayServe, serve, type ServeRecord } from '../src/index.js';
 import { SCENARIOS, scenarioNamed } from '../src/live/scenarios.js';
 import { driveClient, limited, type Client, type ClientRun } from './support/clients.js';
 

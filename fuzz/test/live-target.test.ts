@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVERS, useServer } from '../../test/support/servers.ts';
-import { formatTargetReport, fuzzTarget, replayTargetFinding, type TargetFinding } from '../src/live/target.js';
+import { formatTargetReport, fuzzTarget, replayTargetFinding, type TargetFinding } from '../src/index.js';
 
 const SECONDS = Number(process.env.FUZZ_LIVE_SECONDS ?? 20);
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -94,7 +94,7 @@ describe('planted bugs are caught within the CI budget', () => {
   for (const plant of PLANTS) {
     const property = PROPERTIES.find((p) => p.name === plant.caughtBy)!;
     const share = Math.round((BUDGET_MS * (property.weight ?? 1)) / TOTAL_WEIGHT);
-    it(`${plant.name}: ${plant.caughtBy} reports it within ${share / 1000} s`, { timeout: share * 3 + 60_000 }, async () => {
+    it(`${plant.name}: ${plant.caughtBy} reports it within ${(share / 1000).toFixed(1)} s`, { timeout: share * 3 + 60_000 }, async () => {
       const pg = await copyOfPackage(plant);
       const [r] = runProperties({ pg, budgetMs: share, seed: SEED, only: [plant.caughtBy] });
       console.log(`planted: ${plant.name} → ${r!.name} ${r!.failed ? `caught after ${r!.runs} cases, ${r!.msToFailure} ms (${r!.ms} ms with shrinking): ${r!.error?.split('\n')[0]}` : `NOT caught in ${r!.runs} cases`}`);

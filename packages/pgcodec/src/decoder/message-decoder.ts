@@ -35,6 +35,7 @@ import { JsEngine } from '../engine/js-engine.js';
 import { ScanView, fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { readFrame, type MessageClass, type PgMessage } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
+import { STANDARD_REGISTRY } from '../messages/registry.js';
 import { DataRow, RowDescription } from '../messages/simple-query.js';
 import { Reader } from '../wire/reader.js';
 import { Frame } from './frame.js';
@@ -124,6 +125,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private flagsWanted = false;
   /** Whether 'D' frames are DataRows (the backend direction). */
   protected abstract readonly dataRows: boolean;
+  /** Memo of rowsAreDataRows(): its answer, and the phase and registry generation it holds for. */
+  private rowsFast = false;
+  private rowsFastPhase: ConnectionPhase | null = null;
+  private rowsFastGeneration = -1;
 
   constructor(opts: DecoderOptions, defaultPhase: ConnectionPhase, sender: 'frontend' | 'backend') {
     checkOptions(opts);
@@ -203,6 +208,18 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** The next complete message, or null if more bytes are needed. Throws a `ProtocolError` on bad bytes. */
   read(): M | null {
     if (this.failure !== null) this.checkHealthy();
+    // The hot path: a DataRow the scan has already checked, within its limit.
+    const scan = this.scan;
+    if (scan !== null && this.cursor < scan.frameCount && this.deferred === null) {
+      const v = this.view!;
+      const frames = v.frames;
+      const at = this.cursor * FRAME_INTS;
+      if (frames[at] === BackendCode.DataRow && frames[at + 3]! >= 0 && frames[at + 2]! + 4 <= this.limit.max[BackendCode.DataRow]! && this.rowsAreDataRows()) {
+        this.cursor++;
+        this.sb.consume(frames[at + 1]! + frames[at + 2]! - this.sb.start);
+        return this.rowAt(v, at);
+      }
+    }
     try {
       this.raiseDeferred();
       return this.decodeNext();
@@ -387,21 +404,24 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (this.scan === null) {
       this.scanStart = from;
       this.cursor = 0;
-      this.view = new ScanView(sb.buf, engine.frames, engine.columns, engine.flags);
+      this.view = new ScanView(sb.buf, engine.frames, engine.columns, flagsAt(engine, detail), from, result.consumed);
     } else {
       // A deeper scan of the same bytes: same frames, more detail.
       const v = this.view!;
       v.frames = engine.frames;
       v.columns = engine.columns;
-      v.flags = engine.flags;
+      v.flags = flagsAt(engine, detail);
     }
     this.scan = result;
     this.scanDetail = detail;
   }
 
-  /** The detail reading messages needs: DataRow columns in the backend direction. */
+  /**
+   * The detail reading messages needs: DataRow columns and their ASCII
+   * flags in the backend direction (text() then needs no pass of its own).
+   */
   protected get messageDetail(): Detail {
-    return this.dataRows ? Detail.COLUMNS : Detail.FRAMES;
+    return this.dataRows ? Detail.FLAGS : Detail.FRAMES;
   }
 
   /**
@@ -576,6 +596,17 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return this.decodeFrame(v, i, this.advance(i));
   }
 
+  /** Whether a scanned 'D' frame is read as a DataRow in this phase (standard framing, the registry's class). */
+  private rowsAreDataRows(): boolean {
+    const phase = this.currentPhase;
+    if (this.rowsFastPhase !== phase || this.rowsFastGeneration !== STANDARD_REGISTRY.generation) {
+      this.rowsFast = this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow;
+      this.rowsFastPhase = phase;
+      this.rowsFastGeneration = STANDARD_REGISTRY.generation;
+    }
+    return this.rowsFast;
+  }
+
   /** Is frame-table entry `at` a DataRow whose columns the scan worked out? */
   private isScannedRow(frames: Int32Array, at: number): boolean {
     return frames[at] === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0;
@@ -600,7 +631,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const arena = this.ownedCopy(v, start);
     let rows = v.arenaRows;
     if (rows === null || rows.buf !== arena) {
-      rows = v.arenaRows = ownedSource(arena, v.columns.slice(0, 2 * this.scan!.columnCount), undefined, v.arenaBase);
+      const n = this.scan!.columnCount;
+      rows = v.arenaRows = ownedSource(arena, v.columns.slice(0, 2 * n), v.flags.length > 0 ? v.flags.slice(0, n) : undefined, v.arenaBase);
     }
     return rows;
   }
@@ -654,6 +686,13 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.flagsWanted = true;
     if (this.view === v) this.ensureScan(Detail.FLAGS);
   }
+}
+
+const NO_FLAGS = new Uint8Array(0);
+
+/** The engine's flags if a scan at `detail` wrote them; none otherwise (what is there belongs to an older scan). */
+function flagsAt(engine: Engine, detail: Detail): Uint8Array {
+  return detail === Detail.FLAGS ? engine.flags : NO_FLAGS;
 }
 
 /** frames(): one reused Frame and one reused result object, no generator. */

@@ -12,7 +12,8 @@ import { fresh, ownedSource, type ColumnSource, type ScanView } from '../engine/
 import type { RowDescription } from '../messages/simple-query.js';
 import { checkIndex } from '../options.js';
 import { latin1 } from '../wire/latin1.js';
-import { decodeText, utf8 } from '../wire/text.js';
+import { utf8 } from '../wire/text.js';
+import { valueText } from '../wire/value-text.js';
 
 /**
  * What a batch needs from its decoder.
@@ -106,8 +107,7 @@ export class RowBatch {
     const k = this.index(r, c);
     const len = this.src.columns[2 * k + 1]!;
     if (len < 0) return null;
-    const start = this.src.columns[2 * k]!;
-    return decodeText(this.src.buf, start, start + len).text;
+    return valueText(this.src, this.src.columns[2 * k]!, len, this.flagsReady ? this.src.flags[k]! : -1);
   }
 
   /** Row r's values as views (null for NULL). */

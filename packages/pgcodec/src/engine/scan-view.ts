@@ -19,6 +19,10 @@ export interface ColumnSource {
   readonly flags: Uint8Array;
   /** Set once the bytes may have been overwritten. */
   readonly stale: boolean;
+  /** latin1 image of buf[textLo, textHi) for value strings (see wire/value-text.ts); null until asked. */
+  text: string | null;
+  textLo: number;
+  textHi: number;
 }
 
 export class ScanView implements ColumnSource {
@@ -29,11 +33,15 @@ export class ScanView implements ColumnSource {
   arenaBase = 0;
   /** The column table rebased onto `arena`, for DataRows that own their bytes. */
   arenaRows: ColumnSource | null = null;
+  text: string | null = null;
   constructor(
     public buf: Uint8Array,
     public frames: Int32Array,
     public columns: Int32Array,
     public flags: Uint8Array,
+    /** The scanned range: values lie in buf[textLo, textHi). */
+    public textLo: number,
+    public textHi: number,
   ) {}
 }
 
@@ -44,5 +52,5 @@ export function fresh(src: ColumnSource, what: string): void {
 
 /** A column source that never goes stale: owned bytes (holding the scan's bytes from index `base` on). */
 export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0), base = 0): ColumnSource {
-  return { buf, columns, flags, stale: false, base };
+  return { buf, columns, flags, stale: false, base, text: null, textLo: 0, textHi: buf.length };
 }

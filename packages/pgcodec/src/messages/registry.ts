@@ -80,6 +80,8 @@ function checkClass(cls: MessageClass): void {
 /** Standard frames: a type byte and a direction (and optionally phases) name a class. */
 export class StandardMessageRegistry {
   private readonly tables: Record<Sender, (Entry | undefined)[]> = { frontend: new Array(256), backend: new Array(256) };
+  /** Bumped by every registration, so decoders can memoise lookups. */
+  generation = 0;
 
   /** Makes `opts.typeCode` from `opts.direction` decode as `cls` (in `opts.phases`, or in every phase). */
   register(cls: MessageClass, opts: RegisterOptions): void {
@@ -87,6 +89,7 @@ export class StandardMessageRegistry {
     const b = typeByte(opts.typeCode);
     if (opts.direction !== 'frontend' && opts.direction !== 'backend') throw new TypeError(`direction must be 'frontend' or 'backend'`);
     if (opts.maxLength !== undefined) checkInteger('maxLength', opts.maxLength, 4, 0x7fffffff);
+    this.generation++;
     const table = this.tables[opts.direction];
     const e = (table[b] ??= { any: undefined, byPhase: null, maxLength: undefined });
     if (opts.maxLength !== undefined) e.maxLength = opts.maxLength;

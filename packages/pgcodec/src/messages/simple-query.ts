@@ -13,7 +13,7 @@ import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { checkIndex } from '../options.js';
-import { decodeText } from '../wire/text.js';
+import { utf8Range, valueText } from '../wire/value-text.js';
 import { brief, quote } from './display.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
@@ -225,8 +225,20 @@ export class DataRow extends BackendMessage {
 
   /** The value as a UTF-8 string, or null. */
   text(i: number): string | null {
-    const v = this.bytes(i);
-    return v === null ? null : decodeText(v, 0, v.length).text;
+    // lengthOf and bytes inlined: this is the message API's hot path.
+    if (i >>> 0 !== i || i >= this.n) checkIndex('DataRow column', i, this.n);
+    const cache = this.cache;
+    if (cache !== null) {
+      const v = cache[i]!;
+      return v === null ? null : utf8Range(v, 0, v.length);
+    }
+    const src = this.src!;
+    if (src.stale) fresh(src, 'DataRow');
+    const k = this.col0 + i;
+    const len = src.columns[2 * k + 1]!;
+    if (len < 0) return null;
+    const flags = src.flags;
+    return valueText(src, src.columns[2 * k]! - src.base, len, k < flags.length ? flags[k]! : -1);
   }
 
   /** Values as text (null for NULL), not the buffer under them. */

@@ -1,64 +1,37 @@
 /**
  * pgcodec benchmark CLI. `npm start` at the repository root runs it with the
- * defaults; `--help` lists the options.
+ * defaults; `--help` lists the options (options.ts).
+ *
+ *   workloads → variants (contenders × how) → interleaved rounds → groups → tables, charts, targets
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { loadContenders } from './contenders/index.ts';
-import { CHUNKINGS, MODES, type Chunking, type Mode } from './contenders/types.ts';
-import { compare, writeBaseline, type Baseline } from './guard.ts';
-import { describeMachine, machine } from './machine.ts';
+import { loadVariants, variantKey } from './contenders/index.ts';
+import type { Variant } from './contenders/types.ts';
+import { ENCODERS } from './encoders/index.ts';
+import { GROUPS } from './groups.ts';
+import { compare as compareGuard, writeBaseline, type Baseline } from './guard.ts';
+import { machine } from './machine.ts';
 import { mark, othersCpuPercent } from './noise.ts';
+import { HELP, TCP_MAX_BYTES, parseOptions, type Options, type Suite } from './options.ts';
 import { BASELINE_FILE, RESULTS_DIR } from './paths.ts';
+import { REAL_NAMES, type RealName } from './postgres/queries.ts';
+import { recordAll } from './postgres/recordings.ts';
+import { progress as ttyProgress, type Progress } from './progress.ts';
 import { reportSvgs } from './report/svg.ts';
 import { reportText } from './report/table.ts';
 import { NOISY_PERCENT, SCHEMA, type Report } from './results.ts';
+import { runClient } from './suites/client.ts';
+import { runEncode } from './suites/encode.ts';
+import { runLarge } from './suites/large.ts';
 import { runLoad } from './suites/load.ts';
-import { plan } from './suites/plan.ts';
-import { runTcp } from './suites/tcp.ts';
-import { runThroughput } from './suites/throughput.ts';
-import { DEFAULT_REAL_ROWS, DEFAULT_SEED, WORKLOAD_NAMES, buildWorkload, realFile, type Workload } from './workloads.ts';
-
-export const SUITES = ['throughput', 'tcp', 'load'] as const;
-export type Suite = (typeof SUITES)[number];
-
-/**
- * Without --time, the time per task is this budget spread over the tasks
- * (warmup included), within the bounds below, so a full run stays under
- * about two minutes on a 2-core machine as contenders and modes are added.
- */
-export const TIMED_BUDGET_MS = 75_000;
-export const MAX_TIME_MS = 600;
-export const MIN_TIME_MS = 100;
-const QUICK_TIME_MS = 20;
-
-const HELP = `pgcodec benchmark: pgcodec against pg-protocol (node-postgres's parser) and memcpy
-
-usage: npm start -- [options]          (at the repository root)
-       npm run bench -w @pgcodec/bench -- [options]
-
-  --quick                 smoke run: ${QUICK_TIME_MS} ms per task, few iterations, no guard; well under a minute
-  --suite a,b             ${SUITES.join(', ')} (default: all)
-  --workload a,b          ${WORKLOAD_NAMES.join(', ')} (default: all)
-  --contender a,b         contenders by name (default: all in src/contenders/); keep memcpy and
-                          pg-protocol in the list to get the ratios
-  --mode a,b              ${MODES.join(', ')} (default: all)
-  --chunking a,b          ${CHUNKINGS.join(', ')} (default: all; tcp is its own suite)
-  --time <ms>             time per task (default: ${TIMED_BUDGET_MS / 1000} s spread over the tasks, ${MIN_TIME_MS}–${MAX_TIME_MS} ms each;
-                          warmup gets a quarter more)
-  --load-runs <n>         fresh processes per contender in the load suite (default 9, quick 3)
-  --out <dir>             output directory (default bench/results/)
-  --seed <n>              workload seed (default 0x${DEFAULT_SEED.toString(16)})
-  --scale <f>             multiply the workloads' row counts (default 1; for tiny smoke runs)
-  --real-rows <n>         use bench/data/real-<n>.bin.gz for \`real\` (default ${DEFAULT_REAL_ROWS}; record more with
-                          npm run record-real -w @pgcodec/bench -- --rows <n>)
-  --guard                 after the run, compare its ratios with bench/baseline.json (exit 1 on a >20% drop)
-  --write-baseline        after the run, write its ratios to bench/baseline.json
-  -h, --help
-
-writes <out>/results.json and <out>/<workload>.svg, prints the table`;
+import { runMemory } from './suites/memory.ts';
+import { tcpOf, tcpServer } from './suites/tcp.ts';
+import { throughputOf } from './suites/throughput.ts';
+import { allTargets } from './targets.ts';
+import { SYNTHETIC_NAMES } from './workloads/synthetic.ts';
+import { buildWorkload, isReal, recordedWorkload, type Workload } from './workloads/index.ts';
 
 export interface CliResult {
   report: Report;
@@ -68,122 +41,168 @@ export interface CliResult {
   guardFailed: boolean;
 }
 
-function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] {
-  if (value === undefined) return [...known];
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const i of items) if (!known.includes(i as T)) throw new Error(`unknown ${what} '${i}' (known: ${known.join(', ')})`);
-  return items as T[];
+/** A workload to load when its turn comes (one in memory at a time). */
+interface Source {
+  name: string;
+  load(): Workload;
 }
 
-function num(value: string | undefined, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${what} wants a non-negative number, got '${value}'`);
-  return n;
+/** The references stay whatever --contender says: without them there are no ratios. */
+const REFERENCES = new Set(Object.values(GROUPS).map((g) => g.reference));
+
+function pickVariants(all: readonly Variant[], names: string[] | null): Variant[] {
+  if (names === null) return [...all];
+  const known = new Set(all.map((v) => v.contender));
+  for (const n of names) if (!known.has(n)) throw new Error(`unknown contender '${n}' (known: ${[...known].join(', ')})`);
+  return all.filter((v) => REFERENCES.has(v.contender) || names.includes(v.contender));
 }
 
-export async function runCli(argv: string[], log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<CliResult | null> {
+/** The workloads of this run: recorded ones from PostgreSQL (or the committed sample if none can start). */
+async function sources(o: Options, p: Progress, notes: string[]): Promise<Source[]> {
+  const names = o.workloads ?? [...SYNTHETIC_NAMES, ...(o.quick ? ['real'] : REAL_NAMES)];
+  const real = names.filter(isReal);
+  const out: Source[] = [];
+  let fallback = false;
+  const recorded = new Map<RealName, Source>();
+  if (real.length > 0) {
+    p.suite('record', `${real.join(', ')} from PostgreSQL (cached in bench/results/cache/)`);
+    const r = await recordAll(real, { scale: o.scale, log: (l) => p.update(l) });
+    if (r.unavailable !== null) {
+      fallback = true;
+      notes.push(`${r.unavailable}; the real-* workloads are replaced by the committed sample \`real\` (bench/data/real-10000.bin.gz)`);
+    }
+    for (const rec of r.recordings) recorded.set(rec.name, { name: rec.name, load: () => recordedWorkload(rec) });
+    const fresh = r.recordings.filter((x) => x.fresh).map((x) => x.name);
+    if (r.recordings.length > 0) notes.push(`real-* recorded from ${r.recordings[0]!.server}${fresh.length ? ` in this run (${fresh.join(', ')})` : ''}${fresh.length < r.recordings.length ? `, reused from bench/results/cache/ (${r.recordings.filter((x) => !x.fresh).map((x) => x.name).join(', ')})` : ''}`);
+  }
+  for (const n of names) {
+    if (isReal(n)) {
+      const s = recorded.get(n);
+      if (s) out.push(s);
+      continue;
+    }
+    out.push({ name: n, load: () => buildWorkload(n, { seed: o.seed, scale: o.scale }) });
+  }
+  if (fallback && !names.includes('real')) out.push({ name: 'real', load: () => buildWorkload('real', { scale: o.scale }) });
+  return out;
+}
+
+export async function runCli(argv: string[], io: { progress?: Progress } = {}): Promise<CliResult | null> {
   const t0 = performance.now();
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      suite: { type: 'string' },
-      workload: { type: 'string' },
-      contender: { type: 'string' },
-      mode: { type: 'string' },
-      chunking: { type: 'string' },
-      time: { type: 'string' },
-      'load-runs': { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      scale: { type: 'string' },
-      'real-rows': { type: 'string' },
-      guard: { type: 'boolean' },
-      'write-baseline': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
+  const o = parseOptions(argv);
+  if (o.help) {
     console.log(HELP);
     return null;
   }
-  const quick = values.quick ?? false;
-  const suites = list(values.suite, SUITES, 'suite');
-  const allContenders = await loadContenders();
-  const contenderNames = allContenders.map((c) => c.name);
-  const contenders = list(values.contender, contenderNames, 'contender').map((n) => allContenders.find((c) => c.name === n)!);
-  const modes: Mode[] = list(values.mode, MODES, 'mode');
-  const chunkings: Chunking[] = list(values.chunking, CHUNKINGS, 'chunking');
-  const loadRuns = Math.max(1, Math.round(num(values['load-runs'], quick ? 3 : 9, 'load-runs')));
-  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : DEFAULT_SEED;
-  const scale = num(values.scale, 1, 'scale');
-  const realRows = Math.round(num(values['real-rows'], DEFAULT_REAL_ROWS, 'real-rows'));
+  const p = io.progress ?? ttyProgress();
+  const has = (s: Suite) => o.suites.includes(s);
+  const variants = pickVariants(await loadVariants(), o.contenders);
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const outDir = values.out ? resolve(cwd, values.out) : RESULTS_DIR;
-  if (quick && values['write-baseline']) throw new Error('--write-baseline needs a full run, not --quick');
-
-  const m = machine();
-  log(`machine: ${describeMachine(m)}`);
-
-  // workloads: `real` is skipped (not failed) when its recording is missing and it was not asked for by name
-  let workloadNames = list(values.workload, WORKLOAD_NAMES, 'workload');
-  if (values.workload === undefined && !existsSync(realFile(realRows))) {
-    log(`note: ${realFile(realRows)} is missing; skipping the real workload`);
-    workloadNames = workloadNames.filter((n) => n !== 'real');
-  }
-  const needsWorkloads = suites.includes('throughput') || suites.includes('tcp');
-  const tw = performance.now();
-  const workloads: Workload[] = needsWorkloads ? workloadNames.map((n) => buildWorkload(n, { seed, scale, realRows })) : [];
-  if (needsWorkloads) {
-    log(`workloads built in ${((performance.now() - tw) / 1000).toFixed(1)} s: ${workloads.map((w) => `${w.name} ${(w.bytes.length / 1e6).toFixed(2)} MB`).join(', ')}`);
-  }
-
-  const throughputPlan = plan('throughput', suites.includes('throughput') ? workloads : [], chunkings, contenders, modes);
-  const tcpPlan = plan('tcp', suites.includes('tcp') ? workloads : [], ['tcp'], contenders, modes);
-  const taskCount = throughputPlan.tasks.length + tcpPlan.tasks.length;
-  const spread = Math.round(Math.min(MAX_TIME_MS, Math.max(MIN_TIME_MS, TIMED_BUDGET_MS / 1.25 / Math.max(1, taskCount))));
-  const timeMs = num(values.time, quick ? QUICK_TIME_MS : spread, 'time');
-  if (taskCount > 0) log(`${taskCount} timed tasks × ${timeMs} ms (+ warmup) ≈ ${Math.ceil((taskCount * timeMs * 1.25) / 1000)} s`);
-  const timing = { timeMs, minIterations: quick ? 2 : 5, log };
+  const outDir = o.out ? resolve(cwd, o.out) : RESULTS_DIR;
+  const notes: string[] = [];
+  const explain: Record<string, string> = {};
+  for (const v of variants) explain[variantKey(v)] = v.explain;
+  for (const e of ENCODERS) explain[`${e.contender} ${e.how}`] = e.explain;
   const report: Report = {
     schema: SCHEMA,
     date: new Date().toISOString(),
-    machine: m,
-    options: { quick, timeMs, seed, scale, suites, argv },
-    workloads: workloads.map((w) => ({
-      name: w.name,
-      description: w.description,
-      direction: w.direction,
-      bytes: w.bytes.length,
-      unit: w.unit,
-      units: w.units,
-      messages: w.messages,
-      sha256: w.sha256,
-    })),
+    machine: machine(),
+    options: { quick: o.quick, rounds: o.plan.rounds, seed: o.seed, scale: o.scale, suites: o.suites, chunkings: o.chunkings, argv },
+    notes,
+    workloads: [],
+    explain,
     throughput: [],
     tcp: [],
+    encode: [],
     load: [],
+    memory: [],
+    large: [],
+    client: [],
+    targets: [],
     othersCpuPercent: null,
     wallSeconds: 0,
+    suiteSeconds: {},
+  };
+  const timed = async (name: string, f: () => Promise<void>) => {
+    const t = performance.now();
+    await f();
+    report.suiteSeconds[name] = (performance.now() - t) / 1000;
+  };
+
+  const srcs = has('throughput') || has('tcp') ? await sources(o, p, notes) : [];
+  const seen = (w: Workload) => {
+    if (report.workloads.some((x) => x.name === w.name)) return;
+    const { bytes, ...info } = w;
+    report.workloads.push({ ...info, bytes: bytes.length });
   };
   const before = mark();
-  if (suites.includes('throughput')) {
-    log('throughput (in memory):');
-    report.throughput = await runThroughput(throughputPlan, timing);
+  if (has('throughput')) {
+    await timed('throughput', async () => {
+      p.suite('throughput', `${srcs.length} workloads × ${o.chunkings.join(', ')} reads × ${variants.length} variants, interleaved`);
+      for (const s of srcs) {
+        p.update(`loading ${s.name}`);
+        const w = s.load();
+        seen(w);
+        report.throughput.push(...(await throughputOf(w, variants, { chunkings: o.chunkings, plan: o.plan, progress: p })));
+      }
+    });
   }
-  if (suites.includes('tcp')) {
-    log('tcp (loopback, server in a worker thread):');
-    report.tcp = await runTcp(tcpPlan, timing);
+  if (has('encode')) {
+    await timed('encode', async () => {
+      p.suite('encode', 'Query, Parse, Bind, Execute, Sync, DataRow');
+      report.encode = await runEncode(ENCODERS, { scale: o.quick ? 0.2 : o.scale, rounds: o.plan.rounds, budgetMs: o.plan.budgetMs, progress: p });
+    });
   }
-  report.othersCpuPercent = taskCount > 0 ? othersCpuPercent(before, mark()) : null;
-  if ((report.othersCpuPercent ?? 0) > NOISY_PERCENT) {
-    log(`warning: other processes used ${report.othersCpuPercent}% of a core while we measured; expect noise`);
+  if (has('tcp')) {
+    await timed('tcp', async () => {
+      p.suite('tcp', 'over loopback, server in a worker thread');
+      const server = await tcpServer();
+      try {
+        for (const s of srcs) {
+          p.update(`loading ${s.name}`);
+          const w = s.load();
+          if (w.bytes.length > TCP_MAX_BYTES) {
+            notes.push(`tcp skips ${w.name} (${(w.bytes.length / 1e6).toFixed(0)} MB): the server worker would hold another copy; its in-memory rows stand`);
+            continue;
+          }
+          seen(w);
+          report.tcp.push(...(await tcpOf(server, w, variants, { plan: o.plan, progress: p })));
+        }
+      } finally {
+        await server.close();
+      }
+    });
   }
-  if (suites.includes('load')) {
-    log('load (fresh node processes):');
-    report.load = await runLoad({ contenders, runs: loadRuns, log });
+  report.othersCpuPercent = has('throughput') || has('tcp') || has('encode') ? othersCpuPercent(before, mark()) : null;
+  if ((report.othersCpuPercent ?? 0) > NOISY_PERCENT) p.note(`warning: other processes used ${report.othersCpuPercent}% of a core while we measured; expect noise`);
+  if (has('memory')) {
+    await timed('memory', async () => {
+      p.suite('memory', 'idle decoders and connections per engine, in child processes');
+      report.memory = await runMemory({ quick: o.quick, progress: p });
+    });
   }
+  if (has('large')) {
+    await timed('large', async () => {
+      p.suite('large', `one value up to ${o.quick ? '4 MiB' : '256 MiB'} in 64 KiB reads`);
+      report.large = await runLarge({ quick: o.quick, progress: p });
+    });
+  }
+  if (has('client')) {
+    await timed('client', async () => {
+      p.suite('client', 'pg, postgres.js and pgcodec fetching from PostgreSQL over loopback, child processes');
+      const r = await runClient({ scale: o.scale, quick: o.quick, progress: p });
+      report.client = r.rows;
+      if (r.note) notes.push(r.note);
+    });
+  }
+  if (has('load')) {
+    await timed('load', async () => {
+      p.suite('load', 'fresh node processes import each library');
+      report.load = await runLoad({ contenders: [...new Set(variants.map((v) => v.contender))], runs: o.loadRuns, onRun: (d, t) => p.update('import', d, t) });
+    });
+  }
+  p.end();
+  report.targets = allTargets(report);
   report.wallSeconds = (performance.now() - t0) / 1000;
 
   mkdirSync(outDir, { recursive: true });
@@ -196,23 +215,21 @@ export async function runCli(argv: string[], log: (line: string) => void = (l) =
     writeFileSync(f, svg);
     files.push(f);
   }
-  const text = reportText(report);
-
+  let text = reportText(report);
   let guardFailed = false;
-  if (values['write-baseline']) {
+  if (o.writeBaseline) {
     writeBaseline([report]);
     files.push(BASELINE_FILE);
   }
-  const extra: string[] = [];
-  if (values.guard) {
+  if (o.guard) {
     if (!existsSync(BASELINE_FILE)) throw new Error(`--guard: ${BASELINE_FILE} does not exist`);
     const base = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
-    const g = compare([report], base);
-    extra.push('', `guard vs ${BASELINE_FILE} (${base.date}): ${g.compared} ratios compared, ${g.drops.length} dropped by more than 20%`);
-    extra.push(...g.lines.filter((l) => l.startsWith('DROP')));
+    const g = compareGuard([report], base);
+    text += `\n\nguard vs ${BASELINE_FILE} (${base.date}): ${g.compared} ratios compared, ${g.drops.length} dropped by more than 20%\n`;
+    text += g.lines.filter((l) => l.startsWith('DROP')).join('\n');
     guardFailed = g.drops.length > 0;
   }
-  return { report, outDir, text: text + extra.join('\n'), files, guardFailed };
+  return { report, outDir, text, files, guardFailed };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

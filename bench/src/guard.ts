@@ -1,15 +1,16 @@
 /**
- * The regression guard: compares ratios (vs pg-protocol, vs memcpy, each
- * measured in the same run as the contender, so mostly independent of the
- * machine's speed) with the committed bench/baseline.json, and flags every
- * drop of more than the threshold (20%). Exits 1 if it flagged anything, 2 if
- * it could not compare.
+ * The regression guard: compares ratios (to the group's like-for-like
+ * reference, and to the physical limit; each the median over interleaved
+ * rounds of one run, so mostly independent of the machine's speed) with the
+ * committed bench/baseline.json, and flags every drop of more than the
+ * threshold (20%). Exits 1 if it flagged anything, 2 if it could not compare.
  *
- * What is compared, per suite × workload × contender × mode (references
- * excluded): the geometric mean of the ratio over the chunkings, and, given
- * several runs, the median over the runs. Single measurements of one process
- * move by ±25% from run to run (JIT and GC decisions differ between
- * processes); these aggregates move by well under 20% on a quiet machine.
+ * What is compared, per suite × workload × group × contender × how
+ * (references excluded; encode per message): the geometric mean of the ratio
+ * over the chunkings, and, given several runs, the median over the runs.
+ * Ratios of one process move from run to run (JIT and GC decisions differ
+ * between processes); medians of several runs move by well under 20% on a
+ * quiet machine.
  *
  *   npm run bench:guard                                  the last run (bench/results/results.json)
  *   npm run bench:guard -- a.json b.json c.json          the median of several runs
@@ -26,26 +27,25 @@ import { NOISY_PERCENT, SCHEMA, type Report } from './results.ts';
 import { describeMachine, type Machine } from './machine.ts';
 
 export const DEFAULT_THRESHOLD = 0.2;
-const REFERENCES = new Set(['memcpy', 'pg-protocol']);
 
-type RatioName = 'vsPgProtocol' | 'vsMemcpy';
-const RATIOS: readonly RatioName[] = ['vsPgProtocol', 'vsMemcpy'];
+type RatioName = 'vsReference' | 'ofLimit';
+const RATIOS: readonly RatioName[] = ['vsReference', 'ofLimit'];
 
 export interface GuardEntry {
-  vsPgProtocol: number | null;
-  vsMemcpy: number | null;
+  vsReference: number | null;
+  ofLimit: number | null;
   /** Chunkings the geometric mean is over. */
   chunkings: string[];
 }
 
 export interface Baseline {
-  schema: 'pgcodec-bench-baseline/2';
+  schema: 'pgcodec-bench-baseline/3';
   date: string;
   machine: Machine;
-  timeMs: number;
+  rounds: number;
   /** Runs the medians are over. */
   runs: number;
-  /** key: suite|workload|contender|mode */
+  /** key: suite|workload|group|contender|how, or encode|message|contender|how */
   ratios: Record<string, GuardEntry>;
 }
 
@@ -57,27 +57,35 @@ const median = (xs: number[]) => {
 };
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
-/** One run's guarded values: per suite|workload|contender|mode, each ratio's geometric mean over the chunkings. */
+/**
+ * One run's guarded values: per suite|workload|group|contender|how, each
+ * ratio (median over rounds) as the geometric mean over the chunkings; per
+ * encode|message|contender|how, the ratio to the reference. References are
+ * left out (their ratio is 1 by definition).
+ */
 export function aggregate(r: Report): Map<string, GuardEntry> {
-  const groups = new Map<string, { chunkings: string[]; vsPgProtocol: number[]; vsMemcpy: number[] }>();
+  const groups = new Map<string, { chunkings: string[]; vsReference: number[]; ofLimit: number[] }>();
   for (const m of [...r.throughput, ...r.tcp]) {
-    if (!m.supported || !m.mbps || REFERENCES.has(m.contender)) continue;
-    const key = `${m.suite}|${m.workload}|${m.contender}|${m.mode}`;
-    const g = groups.get(key) ?? { chunkings: [], vsPgProtocol: [], vsMemcpy: [] };
+    if (!m.supported || !m.mbps || m.reference) continue;
+    const key = `${m.suite}|${m.workload}|${m.group}|${m.contender}|${m.how}`;
+    const g = groups.get(key) ?? { chunkings: [], vsReference: [], ofLimit: [] };
     g.chunkings.push(m.chunking);
-    for (const ratio of RATIOS) {
-      const v = m[ratio];
-      if (v != null && v > 0) g[ratio].push(v);
-    }
+    const vs = m.vsReference?.median;
+    if (vs != null && vs > 0) g.vsReference.push(vs);
+    if (m.ofLimit != null && m.ofLimit > 0) g.ofLimit.push(m.ofLimit);
     groups.set(key, g);
   }
   const out = new Map<string, GuardEntry>();
   for (const [key, g] of groups) {
     out.set(key, {
-      vsPgProtocol: g.vsPgProtocol.length === g.chunkings.length ? geomean(g.vsPgProtocol) : null,
-      vsMemcpy: g.vsMemcpy.length === g.chunkings.length ? geomean(g.vsMemcpy) : null,
+      vsReference: g.vsReference.length === g.chunkings.length ? geomean(g.vsReference) : null,
+      ofLimit: g.ofLimit.length === g.chunkings.length ? geomean(g.ofLimit) : null,
       chunkings: g.chunkings,
     });
+  }
+  for (const e of r.encode ?? []) {
+    if (e.reference || !e.vsReference) continue;
+    out.set(`encode|${e.message}|${e.contender}|${e.how}`, { vsReference: e.vsReference.median, ofLimit: null, chunkings: [] });
   }
   return out;
 }
@@ -90,7 +98,7 @@ export function aggregateRuns(runs: readonly Report[]): Map<string, GuardEntry> 
     const all = each.map((a) => a.get(key)).filter((e): e is GuardEntry => e !== undefined);
     if (all.length !== each.length) continue;
     const med = (ratio: RatioName) => (all.every((e) => e[ratio] !== null) ? median(all.map((e) => e[ratio]!)) : null);
-    out.set(key, { vsPgProtocol: med('vsPgProtocol'), vsMemcpy: med('vsMemcpy'), chunkings: first.chunkings });
+    out.set(key, { vsReference: med('vsReference'), ofLimit: med('ofLimit'), chunkings: first.chunkings });
   }
   return out;
 }
@@ -99,9 +107,9 @@ export function baselineFrom(runs: readonly Report[]): Baseline {
   if (runs.length === 0) throw new Error('no runs');
   if (runs.some((r) => r.options.quick)) throw new Error('a --quick run is too rough to be a baseline; run without --quick');
   const ratios: Record<string, GuardEntry> = {};
-  for (const [key, e] of aggregateRuns(runs)) ratios[key] = { vsPgProtocol: round(e.vsPgProtocol), vsMemcpy: round(e.vsMemcpy), chunkings: e.chunkings };
+  for (const [key, e] of aggregateRuns(runs)) ratios[key] = { vsReference: round(e.vsReference), ofLimit: round(e.ofLimit), chunkings: e.chunkings };
   const last = runs[runs.length - 1]!;
-  return { schema: 'pgcodec-bench-baseline/2', date: last.date, machine: last.machine, timeMs: last.options.timeMs, runs: runs.length, ratios };
+  return { schema: 'pgcodec-bench-baseline/3', date: last.date, machine: last.machine, rounds: last.options.rounds, runs: runs.length, ratios };
 }
 
 export function writeBaseline(runs: readonly Report[], file = BASELINE_FILE): void {
@@ -145,7 +153,7 @@ export function compare(runs: readonly Report[], base: Baseline, threshold = DEF
       const flagged = change < -threshold;
       if (flagged) drops.push({ key, ratio, baseline: was, current: now, change });
       const fmt = (x: number) => (x >= 0.1 ? x.toFixed(3) : x.toPrecision(3)).padStart(8);
-      lines.push(`${flagged ? 'DROP' : '  ok'}  ${key.padEnd(44)} ${ratio.padEnd(12)} ${fmt(was)} → ${fmt(now)}  ${(change >= 0 ? '+' : '') + (100 * change).toFixed(1)}%`);
+      lines.push(`${flagged ? 'DROP' : '  ok'}  ${key.padEnd(60)} ${ratio.padEnd(12)} ${fmt(was)} → ${fmt(now)}  ${(change >= 0 ? '+' : '') + (100 * change).toFixed(1)}%`);
     }
   }
   return { compared, drops, missing, lines };
@@ -196,6 +204,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = JSON.parse(readFileSync(baseFile, 'utf8')) as Baseline;
+  if (base.schema !== 'pgcodec-bench-baseline/3') {
+    console.error(`${baseFile} is a ${base.schema} baseline, from before the results took their current shape: refresh it from a full run (npm start -- --write-baseline)`);
+    return 2;
+  }
   for (const [i, run] of runs.entries()) console.log(`run:      ${runFiles[i]} (${run.date})\n          ${describeMachine(run.machine)}`);
   console.log(`baseline: ${baseFile} (${base.date}, median of ${base.runs} run(s))\n          ${describeMachine(base.machine)}`);
   if (runs.some((r) => r.machine.cpu !== base.machine.cpu || r.machine.node !== base.machine.node)) {

@@ -10,3 +10,7 @@ export const DATA_DIR = resolve(BENCH_DIR, 'data');
 export const RESULTS_DIR = resolve(BENCH_DIR, 'results');
 /** bench/baseline.json: committed ratios the regression guard compares with. */
 export const BASELINE_FILE = resolve(BENCH_DIR, 'baseline.json');
+/** bench/results/cache/: result sets recorded from PostgreSQL, keyed by query and server version (reused by later runs). */
+export const CACHE_DIR = resolve(RESULTS_DIR, 'cache');
+/** Child-process scripts bundled from src/ (plain JS, so a child's memory is its own, not a TypeScript loader's). */
+export const BUILD_DIR = resolve(BENCH_DIR, 'node_modules', '.cache', 'pgcodec-bench');

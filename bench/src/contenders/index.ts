@@ -1,36 +1,49 @@
 /**
- * The contender registry: every other .ts file of this directory that
- * default-exports a Contender, in file-name order, references first.
+ * The contender registry: every other .ts file of this directory
+ * default-exports the variants of one contender; they are loaded in
+ * file-name order and reported references first.
  */
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Contender } from './types.ts';
+import type { Variant } from './types.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
 const NOT_CONTENDERS = new Set(['index.ts', 'types.ts', 'pgcodec.ts']);
 
-/** Report order: memcpy, pg-protocol, then the rest by name. */
-const ORDER = ['memcpy', 'pg-protocol'];
+/** Report order within a group: its reference, the other libraries, then pgcodec; a contender's variants in its own order. */
+export function byReportOrder(a: Variant, b: Variant): number {
+  return rank(a) - rank(b) || a.contender.localeCompare(b.contender);
+}
 
-export async function loadContenders(): Promise<Contender[]> {
+function rank(v: Variant): number {
+  return v.reference ? 0 : v.contender.startsWith('pgcodec') ? 2 : 1;
+}
+
+export async function loadVariants(): Promise<Variant[]> {
   const files = readdirSync(DIR)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_CONTENDERS.has(f))
     .sort();
-  const out: Contender[] = [];
+  const out: Variant[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(`${DIR}/${f}`).href)) as { default?: Contender };
-    const c = mod.default;
-    if (!c || typeof c.prepare !== 'function' || typeof c.name !== 'string') {
-      throw new Error(`bench/src/contenders/${f} does not default-export a Contender`);
+    const mod = (await import(pathToFileURL(`${DIR}/${f}`).href)) as { default?: Variant[] };
+    const vs = mod.default;
+    if (!Array.isArray(vs) || vs.some((v) => typeof v.prepare !== 'function' || typeof v.contender !== 'string')) {
+      throw new Error(`bench/src/contenders/${f} does not default-export an array of variants`);
     }
-    out.push(c);
+    out.push(...vs);
   }
-  const names = new Set<string>();
-  for (const c of out) {
-    if (names.has(c.name)) throw new Error(`two contenders are named ${c.name}`);
-    names.add(c.name);
+  const seen = new Set<string>();
+  for (const v of out) {
+    const k = variantKey(v);
+    if (seen.has(k)) throw new Error(`two variants are named ${k}`);
+    seen.add(k);
   }
-  const rank = (c: Contender) => (ORDER.includes(c.name) ? ORDER.indexOf(c.name) : ORDER.length);
-  return out.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  // a stable sort keeps each contender's own order of its variants
+  return out.sort(byReportOrder);
+}
+
+/** "pgcodec-wasm text(i)": how a variant is named in labels and keys. */
+export function variantKey(v: Pick<Variant, 'contender' | 'how'>): string {
+  return `${v.contender} ${v.how}`;
 }

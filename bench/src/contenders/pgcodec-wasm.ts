@@ -1,4 +1,4 @@
-/** pgcodec on its WebAssembly engine (see pgcodec.ts for the modes). */
-import { pgcodecContender } from './pgcodec.ts';
+/** pgcodec on its WebAssembly engine (see pgcodec.ts for the variants). */
+import { pgcodecVariants } from './pgcodec.ts';
 
-export default pgcodecContender('wasm');
+export default pgcodecVariants('wasm');

@@ -36,3 +36,16 @@ export function int(n: number): string {
 export function sizeLine(w: { bytes: number; units: number; unit: string; messages: number }): string {
   return `${bytes(w.bytes)}, ${int(w.units)} ${w.unit}${w.unit === 'msgs' ? '' : `, ${int(w.messages)} messages`}`;
 }
+
+/** "2.31× (2.20–2.45)": a per-round ratio's median and p25–p75. */
+export function formatRatioSpread(s: { median: number; p25: number; p75: number }): string {
+  return `${ratio(s.median)} (${ratio(s.p25).replace('×', '')}–${ratio(s.p75)})`;
+}
+
+/** 1.5 GB-style sizes in 10^6 (matching MB/s), or MiB where a size is a power of two. */
+export function mib(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(n % 2 ** 30 ? 2 : 0)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(n % 2 ** 20 ? 2 : 0)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(n % 2 ** 10 ? 1 : 0)} KiB`;
+  return `${n} B`;
+}

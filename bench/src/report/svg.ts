@@ -1,22 +1,40 @@
 /**
- * One horizontal bar chart per workload, hand-written SVG: a group of bars
- * per contender × mode, one bar per chunking (and tcp), median MB/s with a
- * p25–p75 whisker. The axis is scaled to the decoders; a memcpy bar that
- * would run off it is cut with a break mark and labelled with its value.
+ * One chart per group, hand-written SVG: for every workload (or message
+ * kind) a section of horizontal bars, one per row of the group, each the
+ * median ratio to the group's reference with its rounds' p25–p75 whisker;
+ * the reference sits at 1×, an issue target is a dashed tick on its row.
+ * Under the plot, the group's work and every mode in one line each.
  */
+import { variantKey } from '../contenders/index.ts';
+import { GROUPS, type GroupName } from '../groups.ts';
 import { describeMachine } from '../machine.ts';
-import type { Measurement, Report, WorkloadInfo } from '../results.ts';
-import { mbps, ratio, sizeLine } from './format.ts';
-import { SERIES, variants } from './order.ts';
+import type { Report } from '../results.ts';
+import { RATIO_TARGETS } from '../targets.ts';
+import type { Spread } from '../stats.ts';
+import { mbps, ratio } from './format.ts';
+import { explainLines } from './table.ts';
 
-const COLORS: Record<string, string> = { whole: '#4c78a8', '64k': '#f58518', '8k': '#54a24b', tcp: '#b279a2' };
+interface Bar {
+  name: string;
+  /** null: the reference (1×). */
+  vs: Spread | null;
+  label: string;
+  target?: number;
+  flagged: boolean;
+}
 
-const WIDTH = 960;
-const LEFT = 190; // labels
-const RIGHT_PAD = 175; // value labels
-const BAR = 13;
-const BAR_GAP = 3;
-const GROUP_GAP = 14;
+interface Section {
+  title: string;
+  bars: Bar[];
+}
+
+const WIDTH = 1000;
+const LEFT = 300;
+const RIGHT_PAD = 190;
+const BAR = 12;
+const GAP = 3;
+const SECTION_GAP = 22;
+const LINE = 14;
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -30,97 +48,108 @@ function niceCeil(x: number): number {
   return 10 * p;
 }
 
-export function workloadSvg(w: WorkloadInfo, ms: readonly Measurement[], report: Pick<Report, 'machine' | 'date' | 'options' | 'othersCpuPercent'>): string {
-  const series = SERIES.filter((s) => ms.some((m) => m.chunking === s));
-  const groups = variants(ms);
-  const find = (contender: string, mode: string, s: string) => ms.find((m) => m.contender === contender && m.mode === mode && m.chunking === s);
-
-  const decoders = ms.filter((m) => m.supported && m.mbps && m.contender !== 'memcpy');
-  const all = ms.filter((m) => m.supported && m.mbps);
-  const top = Math.max(0, ...(decoders.length ? decoders : all).map((m) => m.mbps!.p75));
+function chart(title: string, header: string[], sections: readonly Section[], notes: readonly string[]): string {
+  const top = Math.max(1, ...sections.flatMap((s) => s.bars.map((b) => Math.max(b.vs?.p75 ?? 1, b.target ?? 0))));
   const axisMax = niceCeil(top * 1.05);
   const plotW = WIDTH - LEFT - RIGHT_PAD;
   const x = (v: number) => LEFT + (Math.min(v, axisMax) / axisMax) * plotW;
-
-  const headerH = 92;
-  const fullH = series.length * (BAR + BAR_GAP) - BAR_GAP;
-  // a group with nothing supported is one line high
-  const supportedAny = (g: { contender: string; mode: string }) => series.some((s) => find(g.contender, g.mode, s)?.supported);
-  const groupHeights = groups.map((g) => (supportedAny(g) ? fullH : Math.max(BAR, 24)));
-  const plotTop = headerH + 10;
-  const plotH = groupHeights.reduce((a, h) => a + h + GROUP_GAP, 0);
-  const height = plotTop + plotH + 40;
-
+  const headerH = 28 + header.length * LINE + 8;
+  const plotH = sections.reduce((a, s) => a + 18 + s.bars.length * (BAR + GAP) + SECTION_GAP, 0);
+  const height = headerH + plotH + 30 + notes.length * LINE + 12;
   const o: string[] = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`);
   o.push(`<rect width="${WIDTH}" height="${height}" fill="#fff"/>`);
-  o.push(`<text x="12" y="22" font-size="16" font-weight="bold">${esc(`${w.name} — MB/s (median, p25–p75), higher is better`)}</text>`);
-  o.push(`<text x="12" y="40" fill="#333">${esc(`${w.description} · ${sizeLine(w)}`)}</text>`);
-  o.push(`<text x="12" y="56" fill="#666" font-size="11">${esc(describeMachine(report.machine))}</text>`);
-  o.push(`<text x="12" y="70" fill="#666" font-size="11">${esc(`${report.date}${report.options.quick ? ' · QUICK smoke run' : ''} · ${report.options.timeMs} ms per task · MB = 10^6 bytes${report.othersCpuPercent !== null ? ` · other processes: ${report.othersCpuPercent}% of a core` : ''}`)}</text>`);
-  // legend
-  let lx = 12;
-  for (const s of series) {
-    o.push(`<rect x="${lx}" y="78" width="12" height="10" fill="${COLORS[s]}"/>`);
-    const label = s === 'tcp' ? 'tcp (loopback)' : s === 'whole' ? 'whole buffer' : `${s} reads`;
-    o.push(`<text x="${lx + 16}" y="87" font-size="11">${esc(label)}</text>`);
-    lx += 30 + label.length * 6.5;
-  }
-  // grid
+  o.push(`<text x="12" y="22" font-size="16" font-weight="bold">${esc(title)}</text>`);
+  header.forEach((h, i) => o.push(`<text x="12" y="${40 + i * LINE}" fill="#555" font-size="11">${esc(h)}</text>`));
+  const plotTop = headerH;
   for (let i = 0; i <= 5; i++) {
     const v = (axisMax * i) / 5;
-    const gx = x(v);
-    o.push(`<line x1="${gx}" y1="${plotTop - 4}" x2="${gx}" y2="${plotTop + plotH}" stroke="${i === 0 ? '#999' : '#e5e5e5'}"/>`);
-    o.push(`<text x="${gx}" y="${plotTop + plotH + 16}" text-anchor="middle" fill="#555" font-size="11">${esc(mbps(v))}</text>`);
+    o.push(`<line x1="${x(v)}" y1="${plotTop}" x2="${x(v)}" y2="${plotTop + plotH}" stroke="#eee"/>`);
+    o.push(`<text x="${x(v)}" y="${plotTop + plotH + 14}" text-anchor="middle" fill="#555" font-size="11">${esc(ratio(v))}</text>`);
   }
-  o.push(`<text x="${LEFT + plotW / 2}" y="${plotTop + plotH + 32}" text-anchor="middle" fill="#555" font-size="11">MB/s</text>`);
-
-  let gy = plotTop - GROUP_GAP;
-  groups.forEach((g, gi) => {
-    gy += GROUP_GAP + (gi > 0 ? groupHeights[gi - 1]! : 0);
-    const groupH = groupHeights[gi]!;
-    const name = g.contender;
-    const mode = g.mode === 'all' ? 'any mode' : g.mode;
-    o.push(`<text x="${LEFT - 8}" y="${gy + groupH / 2 - 2}" text-anchor="end" font-weight="bold">${esc(name)}</text>`);
-    o.push(`<text x="${LEFT - 8}" y="${gy + groupH / 2 + 11}" text-anchor="end" fill="#555">${esc(mode)}</text>`);
-    if (!supportedAny(g)) {
-      o.push(`<text x="${LEFT + 6}" y="${gy + groupH / 2 + 4}" fill="#999" font-size="11">— not supported</text>`);
-      return;
+  o.push(`<line x1="${x(1)}" y1="${plotTop}" x2="${x(1)}" y2="${plotTop + plotH}" stroke="#999" stroke-dasharray="2 2"/>`);
+  let y = plotTop;
+  for (const s of sections) {
+    o.push(`<text x="12" y="${y + 13}" font-weight="bold">${esc(s.title)}</text>`);
+    y += 18;
+    for (const b of s.bars) {
+      const v = b.vs?.median ?? 1;
+      const color = b.vs === null ? '#bbb' : b.flagged ? '#e8a33d' : v >= 1 ? '#4c78a8' : '#c0504d';
+      o.push(`<text x="${LEFT - 8}" y="${y + BAR - 2}" text-anchor="end" font-size="11">${esc(b.name)}</text>`);
+      o.push(`<rect x="${LEFT}" y="${y}" width="${Math.max(1, x(v) - LEFT).toFixed(1)}" height="${BAR}" fill="${color}"><title>${esc(`${b.name}: ${b.label}`)}</title></rect>`);
+      if (b.vs) {
+        const my = y + BAR / 2;
+        o.push(`<path d="M${x(b.vs.p25).toFixed(1)} ${my} H${x(b.vs.p75).toFixed(1)} M${x(b.vs.p25).toFixed(1)} ${my - 3} v6 M${x(b.vs.p75).toFixed(1)} ${my - 3} v6" stroke="#222"/>`);
+      }
+      if (b.target !== undefined) o.push(`<line x1="${x(b.target)}" y1="${y - 2}" x2="${x(b.target)}" y2="${y + BAR + 2}" stroke="#2a2" stroke-width="2" stroke-dasharray="3 2"/>`);
+      o.push(`<text x="${(Math.max(x(v), x(b.vs?.p75 ?? v)) + 6).toFixed(1)}" y="${y + BAR - 2}" font-size="11">${esc(b.label)}</text>`);
+      y += BAR + GAP;
     }
-    series.forEach((s, si) => {
-      const m = find(g.contender, g.mode, s);
-      const by = gy + si * (BAR + BAR_GAP);
-      if (!m) return;
-      if (!m.supported || !m.mbps) {
-        o.push(`<text x="${LEFT + 4}" y="${by + BAR - 3}" fill="#999" font-size="11">— not supported</text>`);
-        return;
-      }
-      const v = m.mbps.median;
-      const clipped = v > axisMax;
-      const bw = Math.max(1, x(v) - LEFT);
-      o.push(`<rect x="${LEFT}" y="${by}" width="${bw.toFixed(1)}" height="${BAR}" fill="${COLORS[s]}"><title>${esc(`${g.contender} ${g.mode} ${s}: ${mbps(v)} MB/s (p25 ${mbps(m.mbps.p25)}, p75 ${mbps(m.mbps.p75)})`)}</title></rect>`);
-      if (clipped) {
-        const bx = LEFT + bw - 18;
-        o.push(`<path d="M${bx} ${by + BAR + 1} l6 ${-BAR - 2} M${bx + 5} ${by + BAR + 1} l6 ${-BAR - 2}" stroke="#fff" stroke-width="2.5"/>`);
-      } else {
-        const y = by + BAR / 2;
-        o.push(`<path d="M${x(m.mbps.p25).toFixed(1)} ${y} H${x(m.mbps.p75).toFixed(1)} M${x(m.mbps.p25).toFixed(1)} ${y - 3} v6 M${x(m.mbps.p75).toFixed(1)} ${y - 3} v6" stroke="#222" stroke-width="1"/>`);
-      }
-      const extra = m.contender !== 'pg-protocol' && m.contender !== 'memcpy' && m.vsPgProtocol ? `  (${ratio(m.vsPgProtocol)} pg-protocol)` : '';
-      const lxv = clipped ? x(axisMax) + 6 : Math.max(x(v), x(m.mbps.p75)) + 6;
-      o.push(`<text x="${lxv.toFixed(1)}" y="${by + BAR - 3}" font-size="11">${esc(`${mbps(v)}${clipped ? ' (off scale)' : ''}${extra}`)}</text>`);
-    });
-  });
+    y += SECTION_GAP;
+  }
+  notes.forEach((n, i) => o.push(`<text x="12" y="${plotTop + plotH + 34 + i * LINE}" fill="#333" font-size="11">${esc(n)}</text>`));
   o.push('</svg>');
   return o.join('\n') + '\n';
+}
+
+function header(r: Report): string[] {
+  return [
+    describeMachine(r.machine),
+    `${r.date}${r.options.quick ? ' · QUICK smoke run' : ''} · median of up to ${r.options.rounds} interleaved rounds, whisker p25–p75 · orange: flagged (rounds disagree more than the ratio says) · green tick: issue 12 target`,
+  ];
+}
+
+/** The chart of one group in one suite, or null if it has no rows. */
+export function groupSvg(r: Report, suite: 'throughput' | 'tcp', group: Exclude<GroupName, 'encode' | 'limit'>): string | null {
+  const g = GROUPS[group];
+  const rows = r[suite].filter((m) => m.group === group && m.supported && m.mbps);
+  if (rows.length === 0) return null;
+  const sections = new Map<string, Section>();
+  for (const m of rows) {
+    const k = `${m.workload}${m.chunking === '64k' || suite === 'tcp' ? '' : ` · ${m.chunking}`}`;
+    const s = sections.get(k) ?? { title: k, bars: [] };
+    const t = RATIO_TARGETS.find((t) => t.over === 'reference' && t.how === m.how && t.workloads.includes(m.workload) && m.contender.startsWith('pgcodec'));
+    s.bars.push({
+      name: variantKey(m),
+      vs: m.vsReference ?? null,
+      label: `${m.vsReference ? ratio(m.vsReference.median) : 'reference'} · ${mbps(m.mbps!.median)} MB/s`,
+      target: t?.min,
+      flagged: (m.flags ?? []).length > 0,
+    });
+    sections.set(k, s);
+  }
+  const notes = [g.work, ...explainLines(rows, r.explain)];
+  return chart(`${g.title} — speed over ${g.reference} (${suite === 'tcp' ? 'over loopback tcp' : 'in memory'}), higher is better`, header(r), [...sections.values()], notes);
+}
+
+export function encodeSvg(r: Report): string | null {
+  if (r.encode.length === 0) return null;
+  const sections = new Map<string, Section>();
+  for (const m of r.encode) {
+    const s = sections.get(m.message) ?? { title: m.message, bars: [] };
+    s.bars.push({
+      name: `${m.contender} ${m.how}`,
+      vs: m.vsReference,
+      label: `${m.vsReference ? ratio(m.vsReference.median) : 'reference'} · ${mbps(m.mbps.median)} MB/s`,
+      target: m.contender === 'pgcodec' ? 1.5 : undefined,
+      flagged: m.flags.length > 0,
+    });
+    sections.set(m.message, s);
+  }
+  const notes = [GROUPS.encode.work, ...explainLines(r.encode, r.explain)];
+  return chart(`${GROUPS.encode.title} — speed over the reference, higher is better`, header(r), [...sections.values()], notes);
 }
 
 /** Every chart of a report: file name → SVG text. */
 export function reportSvgs(r: Report): Map<string, string> {
   const out = new Map<string, string>();
-  for (const w of r.workloads) {
-    const ms = [...r.throughput, ...r.tcp].filter((m) => m.workload === w.name);
-    if (ms.length > 0) out.set(`${w.name}.svg`, workloadSvg(w, ms, r));
+  for (const suite of ['throughput', 'tcp'] as const) {
+    for (const g of ['strings', 'frames'] as const) {
+      const svg = groupSvg(r, suite, g);
+      if (svg) out.set(`${suite === 'tcp' ? 'tcp-' : ''}${g}.svg`, svg);
+    }
   }
+  const e = encodeSvg(r);
+  if (e) out.set('encode.svg', e);
   return out;
 }

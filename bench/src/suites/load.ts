@@ -1,21 +1,30 @@
 /**
  * Load time, apart from throughput: fresh `node` processes import each
- * contender's module and create a first decoder; the median of several runs.
- * Run from bench/, so modules resolve as the benchmark's own imports do.
+ * library's module and create a first decoder (or client object, for
+ * postgres.js); the median of several runs. Run from bench/, so modules
+ * resolve as the benchmark's own imports do.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Contender } from '../contenders/types.ts';
 import { BENCH_DIR } from '../paths.ts';
 import type { LoadMeasurement } from '../results.ts';
 import { quartiles } from '../stats.ts';
 
 const run = promisify(execFile);
 
+/** What each library's fresh process runs: the module, and a statement (with the module as `m`) that makes a first decoder. */
+export const LIBRARIES = [
+  { contender: 'pg-protocol', specifier: 'pg-protocol', setup: "new (require('pg-protocol/dist/parser.js').Parser)()" },
+  { contender: 'postgres.js', specifier: 'postgres', setup: 'm.default({ max: 1, fetch_types: false })' },
+  { contender: 'pgcodec-js', specifier: 'pgcodec', setup: "new m.BackendMessageDecoder({ engine: 'js' })" },
+  { contender: 'pgcodec-wasm', specifier: 'pgcodec', setup: "new m.BackendMessageDecoder({ engine: 'wasm' })" },
+] as const;
+
 export interface LoadOptions {
-  contenders: readonly Contender[];
+  /** Libraries by contender name. */
+  contenders: readonly string[];
   runs: number;
-  log: (line: string) => void;
+  onRun?: (done: number, total: number) => void;
 }
 
 function script(specifier: string, setup: string): string {
@@ -34,9 +43,10 @@ function script(specifier: string, setup: string): string {
 
 export async function runLoad(o: LoadOptions): Promise<LoadMeasurement[]> {
   const out: LoadMeasurement[] = [];
-  for (const c of o.contenders) {
-    if (!c.load) continue;
-    const code = script(c.load.specifier, c.load.setup);
+  const libs = LIBRARIES.filter((l) => o.contenders.includes(l.contender));
+  let done = 0;
+  for (const c of libs) {
+    const code = script(c.specifier, c.setup);
     const imports: number[] = [];
     const setups: number[] = [];
     for (let i = 0; i < o.runs; i++) {
@@ -44,10 +54,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadMeasurement[]> {
       const r = JSON.parse(stdout) as { importMs: number; setupMs: number };
       imports.push(r.importMs);
       setups.push(r.setupMs);
+      o.onRun?.(++done, libs.length * o.runs);
     }
-    const m: LoadMeasurement = { contender: c.name, specifier: c.load.specifier, importMs: quartiles(imports), setupMs: quartiles(setups), runs: o.runs };
-    out.push(m);
-    o.log(`  load ${c.name.padEnd(14)} import ${m.importMs.median.toFixed(2)} ms, first decoder ${m.setupMs.median.toFixed(3)} ms (${o.runs} runs)`);
+    out.push({ contender: c.contender, specifier: c.specifier, importMs: quartiles(imports), setupMs: quartiles(setups), runs: o.runs });
   }
   return out;
 }

@@ -1,16 +1,18 @@
 /**
  * End to end over loopback: a node:net server in a worker thread (so it has
- * the other core) writes the workload; the client decodes the socket's
- * buffers as they arrive. One connection per workload, reused: each pass the
- * client asks with one byte and the server answers with the whole stream.
+ * the other core) writes the workload; the client consumes the socket's
+ * buffers as they arrive. Connections are made once per workload and
+ * reused: each pass the client asks with one byte and the server answers
+ * with the whole stream. Variants with a socket session get their own
+ * connection that reads straight into their decoder.
  */
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { addRatios, type Measurement } from '../results.ts';
-import { rates } from '../stats.ts';
-import { crossCheck, fmtMBps, time, type TimingOptions } from './common.ts';
-import type { Plan } from './plan.ts';
-import type { SocketSession } from '../contenders/types.ts';
+import type { SocketSession, Variant } from '../contenders/types.ts';
+import type { Progress } from '../progress.ts';
+import type { Row } from '../results.ts';
+import type { Workload } from '../workloads/index.ts';
+import { compare, unsupported, type Entry, type SlotPlan } from './compare.ts';
 
 // The server: plain JS evaluated in the worker. Each byte received asks for one copy of the stream.
 const SERVER = `
@@ -29,7 +31,7 @@ parentPort.on('message', (msg) => {
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
 `;
 
-interface Server {
+export interface Server {
   port: number;
   load(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
@@ -126,44 +128,58 @@ async function connectDirect(port: number, session: SocketSession) {
   return { sock, session, wait };
 }
 
-export async function runTcp(p: Plan, o: TimingOptions): Promise<Measurement[]> {
-  const out: Measurement[] = [...p.unsupported];
-  const server = await startServer();
+export interface TcpOptions {
+  plan: SlotPlan;
+  progress: Progress;
+}
+
+/** Starts the server (a worker thread) for a run of workloads; close it when done. */
+export const tcpServer = startServer;
+
+/** Measures one workload over loopback: every variant that has a session, interleaved. */
+export async function tcpOf(server: Server, w: Workload, variants: readonly Variant[], o: TcpOptions): Promise<Row[]> {
+  const where = { suite: 'tcp' as const, workload: w, chunking: 'tcp' as const };
+  const out: Row[] = [];
+  await server.load(w.bytes);
+  const client = await Client.connect(server.port);
+  const sockets: net.Socket[] = [];
   try {
-    for (const w of new Set(p.tasks.map((t) => t.workload))) {
-      await server.load(w.bytes);
-      const client = await Client.connect(server.port);
-      try {
-        for (const t of p.tasks.filter((t) => t.workload === w)) {
-          let direct: { sock: net.Socket; session: SocketSession; wait: (n: number) => Promise<void> } | null = null;
-          if (t.contender.socket) direct = await connectDirect(server.port, t.contender.socket(w, t.mode));
-          const fn = async () => {
-            if (direct !== null) {
-              // The socket reads straight into the decoder: no 'data' buffers, no copy in.
-              direct.session.begin();
-              const target = direct.session.received + w.bytes.length;
-              direct.sock.write(REQUEST);
-              await direct.wait(target);
-              return direct.session.end();
-            }
-            const s = t.contender.open(w, t.mode);
+    const entries: Entry[] = [];
+    for (const v of variants) {
+      if (!v.supports(w) || (!v.socket && !v.open)) {
+        out.push(unsupported(where, v));
+        continue;
+      }
+      if (v.socket) {
+        // the socket reads straight into the decoder: no 'data' buffers, no copy in
+        const direct = await connectDirect(server.port, v.socket(w));
+        sockets.push(direct.sock);
+        entries.push({
+          variant: v,
+          run: async () => {
+            direct.session.begin();
+            const target = direct.session.received + w.bytes.length;
+            direct.sock.write(REQUEST);
+            await direct.wait(target);
+            return direct.session.end();
+          },
+        });
+      } else {
+        const open = v.open!;
+        entries.push({
+          variant: v,
+          run: async () => {
+            const s = open(w);
             await client.pass(w.bytes.length, (chunk) => s.feed(chunk));
             return s.end();
-          };
-          crossCheck(t.label, t.contender, w, await fn());
-          const samples = await time(t.label, fn, o);
-          const r = rates(samples, w.bytes.length, w.units);
-          out.push({ suite: 'tcp', workload: w.name, chunking: 'tcp', contender: t.contender.name, mode: t.shownAs, supported: true, ...r });
-          o.log(`  ${t.label.padEnd(44)} ${fmtMBps(r.mbps.median).padStart(8)} MB/s ±${r.spreadPct.toFixed(1)}% (${r.samples} samples)`);
-          direct?.sock.destroy();
-        }
-      } finally {
-        client.close();
+          },
+        });
       }
     }
+    out.push(...(await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} tcp`, done, total))));
   } finally {
-    await server.close();
+    client.close();
+    for (const s of sockets) s.destroy();
   }
-  addRatios(out);
   return out;
 }

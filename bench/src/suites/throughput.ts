@@ -1,25 +1,42 @@
 /**
- * Throughput: every contender decodes each workload in memory, delivered
- * whole or in socket-sized reads, in every mode it supports. All in one
- * process and one run, so the ratios compare like with like.
+ * Throughput: every variant consumes each workload in memory, delivered in
+ * the chunking's reads (64 KiB by default), all variants of all groups
+ * interleaved in the same rounds (compare.ts). One workload is in memory at
+ * a time: a recorded one can be 2 GB.
  */
-import type { Chunking } from '../contenders/types.ts';
-import { addRatios, type Measurement } from '../results.ts';
-import { rates } from '../stats.ts';
-import { crossCheck, fmtMBps, time, type TimingOptions } from './common.ts';
-import type { Plan } from './plan.ts';
+import type { Chunking, Prepared, Variant } from '../contenders/types.ts';
+import type { Progress } from '../progress.ts';
+import type { Row } from '../results.ts';
+import type { Workload } from '../workloads/index.ts';
+import { compare, unsupported, type Entry, type SlotPlan } from './compare.ts';
 
-export async function runThroughput(p: Plan, o: TimingOptions): Promise<Measurement[]> {
-  const out: Measurement[] = [...p.unsupported];
-  for (const t of p.tasks) {
-    const w = t.workload;
-    const fn = t.contender.prepare({ workload: w, chunking: t.chunking as Chunking, mode: t.mode });
-    crossCheck(t.label, t.contender, w, fn());
-    const samples = await time(t.label, fn, o);
-    const r = rates(samples, w.bytes.length, w.units);
-    out.push({ suite: 'throughput', workload: w.name, chunking: t.chunking, contender: t.contender.name, mode: t.shownAs, supported: true, ...r });
-    o.log(`  ${t.label.padEnd(44)} ${fmtMBps(r.mbps.median).padStart(8)} MB/s ±${r.spreadPct.toFixed(1)}% (${r.samples} samples)`);
+export interface ThroughputOptions {
+  chunkings: readonly Chunking[];
+  plan: SlotPlan;
+  progress: Progress;
+}
+
+/** Measures one workload in every chunking. */
+export async function throughputOf(w: Workload, variants: readonly Variant[], o: ThroughputOptions): Promise<Row[]> {
+  const out: Row[] = [];
+  for (const chunking of o.chunkings) {
+    const where = { suite: 'throughput' as const, workload: w, chunking };
+    const entries: Entry[] = [];
+    const prepared: Prepared[] = [];
+    for (const v of variants) {
+      if (!v.supports(w)) {
+        out.push(unsupported(where, v));
+        continue;
+      }
+      const p = v.prepare({ workload: w, chunking });
+      prepared.push(p);
+      entries.push({ variant: v, run: p.run });
+    }
+    try {
+      out.push(...(await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} ${chunking}`, done, total))));
+    } finally {
+      for (const p of prepared) await p.close?.();
+    }
   }
-  addRatios(out);
   return out;
 }

@@ -1,14 +1,9 @@
 /**
- * The workloads: complete byte streams, generated from a seed (the same bytes
- * on every run) with pgcodec's own message classes, or recorded from a real
- * PostgreSQL server (`real`, see record-real.ts).
- *
+ * The synthetic workloads: complete byte streams generated from a seed (the
+ * same bytes on every run and machine) with pgcodec's own message classes.
  * Backend streams are one query's answer: RowDescription, N DataRows,
  * CommandComplete, ReadyForQuery. The frontend stream is client traffic.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
 import {
   Bind,
   CommandComplete,
@@ -25,43 +20,16 @@ import {
   Sync,
   TransactionStatus,
 } from 'pgcodec';
-import { DATA_DIR } from './paths.ts';
-import { Rng, asciiBytes } from './prng.ts';
+import { Rng, asciiBytes } from '../prng.ts';
 
 export type Direction = 'backend' | 'frontend';
 
-export interface Workload {
-  readonly name: string;
-  readonly description: string;
-  /** Who sends this stream: the server (decoded by a client) or the client (decoded by a server or proxy). */
-  readonly direction: Direction;
-  readonly bytes: Buffer;
-  /** What `units` counts: DataRows in a backend stream, messages in a frontend one. */
-  readonly unit: 'rows' | 'msgs';
-  /** DataRows (backend) or messages (frontend): what every contender that decodes must count. */
-  readonly units: number;
-  /** Messages in the stream. */
-  readonly messages: number;
-  /** SHA-256 of the bytes, hex (for reports and determinism checks). */
-  readonly sha256: string;
-}
-
-export interface WorkloadOptions {
-  /** Seed of the generators (default DEFAULT_SEED). */
-  seed?: number;
-  /** Multiplies the row / batch counts (default 1; for smoke tests). */
-  scale?: number;
-  /** Rows of the recorded `real` file to use: bench/data/real-<N>.bin.gz (default 10000). */
-  realRows?: number;
-}
-
 export const DEFAULT_SEED = 0x5eed_2024;
-export const DEFAULT_REAL_ROWS = 10_000;
 
-interface WorkloadGenerator {
+interface Recipe {
   description: string;
   direction: Direction;
-  build(rng: Rng, scale: (n: number) => number, opts: WorkloadOptions): Buffer;
+  build(rng: Rng, scale: (n: number) => number): Buffer;
 }
 
 const enc = new TextEncoder();
@@ -108,7 +76,7 @@ function utf8Value(rng: Rng, len: number): string {
   return s;
 }
 
-const GENERATORS: Record<string, WorkloadGenerator> = {
+const GENERATORS: Record<SyntheticName, Recipe> = {
   narrow: {
     description: '3 columns: int as text, short text, NULL',
     direction: 'backend',
@@ -219,87 +187,25 @@ const GENERATORS: Record<string, WorkloadGenerator> = {
   },
 };
 
-/** Every workload name, in report order. */
-export const WORKLOAD_NAMES = ['narrow', 'wide', 'large', 'huge', 'frontend', 'real'] as const;
+/** The synthetic workloads, in report order. */
+export const SYNTHETIC_NAMES = ['narrow', 'wide', 'large', 'huge', 'frontend'] as const;
+export type SyntheticName = (typeof SYNTHETIC_NAMES)[number];
 
-export function realFile(rows: number): string {
-  return `${DATA_DIR}/real-${rows}.bin.gz`;
+export function isSynthetic(name: string): name is SyntheticName {
+  return (SYNTHETIC_NAMES as readonly string[]).includes(name);
 }
 
-/** Walks standard frames: message count and DataRow count; throws unless the stream is whole frames. */
-export function frameCounts(bytes: Uint8Array): { messages: number; dataRows: number } {
-  let p = 0;
-  let messages = 0;
-  let dataRows = 0;
-  while (p < bytes.length) {
-    if (bytes.length - p < 5) throw new Error(`truncated header at ${p}`);
-    const len = ((bytes[p + 1]! << 24) | (bytes[p + 2]! << 16) | (bytes[p + 3]! << 8) | bytes[p + 4]!) >>> 0;
-    if (len < 4 || p + 1 + len > bytes.length) throw new Error(`bad frame length ${len} at ${p}`);
-    if (bytes[p] === 0x44) dataRows++;
-    messages++;
-    p += 1 + len;
-  }
-  return { messages, dataRows };
-}
-
-function finish(name: string, description: string, direction: Direction, bytes: Buffer): Workload {
-  const { messages, dataRows } = frameCounts(bytes);
-  return {
-    name,
-    description,
-    direction,
-    bytes,
-    unit: direction === 'backend' ? 'rows' : 'msgs',
-    units: direction === 'backend' ? dataRows : messages,
-    messages,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
-}
-
-/** Builds (or loads) one workload. Deterministic for a given name and options. */
-export function buildWorkload(name: string, opts: WorkloadOptions = {}): Workload {
-  if (name === 'real') {
-    const rows = opts.realRows ?? DEFAULT_REAL_ROWS;
-    const file = realFile(rows);
-    if (!existsSync(file)) {
-      throw new Error(`${file} does not exist: record it with \`npm run record-real -w @pgcodec/bench -- --rows ${rows}\` (needs PostgreSQL 15)`);
-    }
-    let bytes: Buffer = gunzipSync(readFileSync(file));
-    const scale = opts.scale ?? 1;
-    if (scale < 1) bytes = truncateResult(bytes, Math.max(1, Math.round(rows * scale)));
-    return finish('real', `recorded from PostgreSQL 15: SELECT g, md5(g::text), now() FROM generate_series(1, ${rows}) g`, 'backend', bytes);
-  }
+/** The bytes of a synthetic workload; `scale` multiplies its row and batch counts. */
+export function generate(name: SyntheticName, seed = DEFAULT_SEED, scale = 1): { description: string; direction: Direction; bytes: Buffer } {
   const gen = GENERATORS[name];
-  if (!gen) throw new Error(`unknown workload '${name}' (known: ${WORKLOAD_NAMES.join(', ')})`);
   // one seed per workload, so selecting a subset does not change any workload's bytes
-  const rng = new Rng((opts.seed ?? DEFAULT_SEED) ^ hashName(name));
-  const scale = opts.scale ?? 1;
+  const rng = new Rng(seed ^ hashName(name));
   const scaled = (n: number) => Math.max(1, Math.round(n * scale));
-  return finish(name, gen.description, gen.direction, gen.build(rng, scaled, opts));
-}
-
-/** Keeps RowDescription, the first `rows` DataRows, and the last two frames (CommandComplete, ReadyForQuery). */
-function truncateResult(bytes: Buffer, rows: number): Buffer {
-  const frames: Buffer[] = [];
-  let p = 0;
-  while (p < bytes.length) {
-    const len = bytes.readUInt32BE(p + 1);
-    frames.push(bytes.subarray(p, p + 1 + len));
-    p += 1 + len;
-  }
-  const head = frames[0]!;
-  const tail = frames.slice(-2);
-  const rowsKept = frames.slice(1, -2).slice(0, rows);
-  const tag = new CommandComplete({ tag: `SELECT ${rowsKept.length}` }).toWire();
-  return Buffer.concat([head, ...rowsKept, tag, tail[1]!]);
+  return { description: gen.description, direction: gen.direction, bytes: gen.build(rng, scaled) };
 }
 
 function hashName(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-export function buildWorkloads(names: readonly string[], opts: WorkloadOptions = {}): Workload[] {
-  return names.map((n) => buildWorkload(n, opts));
 }

@@ -1,0 +1,152 @@
+/**
+ * Child of the large suite: one DataRow holding one value of each given
+ * size, generated read by read (so the stream itself never sits in memory),
+ * fed in 64 KiB reads to one contender:
+ *   pgcodec-wasm / pgcodec-js  BackendMessageDecoder.read() the DataRow, bytes(0) its value
+ *   pg-protocol                its Parser; the value arrives as a string (it has no binary mode)
+ * Per size: a first pass on a fresh decoder sampling memory after every read
+ * (arrayBuffers and RSS high-water over their level before it), then timed
+ * passes on the same decoder; a timed sample repeats passes for ≥ 10 ms.
+ */
+import { BackendMessageDecoder, CommandComplete, DataRow, FieldDescription, ReadyForQuery, RowDescription, TransactionStatus, type EngineName } from 'pgcodec';
+import { Parser } from 'pg-protocol/dist/parser.js';
+import { childArgs } from './run.ts';
+
+export interface LargeArgs {
+  contender: 'pgcodec-wasm' | 'pgcodec-js' | 'pg-protocol';
+  sizes: number[];
+  samples: number;
+}
+
+export interface LargeChildRow {
+  size: number;
+  nsPerByte: number;
+  peakArrayBuffers: number;
+  peakRss: number;
+  skipped?: string;
+}
+
+const READ = 64 * 1024;
+/** V8's longest string (2^29 - 24 one-byte characters). */
+const MAX_STRING = 2 ** 29 - 24;
+
+const HEAD_PARTS = [new RowDescription({ fields: [new FieldDescription({ name: 'doc', typeOid: 25 })] }).toWire()];
+const TAIL = Buffer.concat([new CommandComplete({ tag: 'SELECT 1' }).toWire(), new ReadyForQuery({ status: TransactionStatus.IDLE }).toWire()]);
+const PATTERN = Buffer.alloc(READ, 'The quick brown fox jumps over the lazy dog. ');
+
+/** DataRow header for one value of `size` bytes: 'D' | Int32 length | Int16 1 | Int32 size. */
+function rowHead(size: number): Buffer {
+  const b = Buffer.alloc(11);
+  b[0] = 0x44;
+  b.writeUInt32BE(4 + 2 + 4 + size, 1);
+  b.writeUInt16BE(1, 5);
+  b.writeUInt32BE(size, 7);
+  return b;
+}
+
+/** The reused read buffer, allocated before any measurement. */
+const buf = Buffer.allocUnsafe(READ);
+
+/** Calls `feed` with each 64 KiB read of the stream (the read buffer is reused unless `fresh`). */
+function reads(size: number, fresh: boolean, feed: (b: Buffer) => void): void {
+  const head = Buffer.concat([...HEAD_PARTS, rowHead(size)]);
+  const total = head.length + size + TAIL.length;
+  for (let off = 0; off < total; off += READ) {
+    const n = Math.min(READ, total - off);
+    const r = fresh ? Buffer.allocUnsafe(n) : n === READ ? buf : buf.subarray(0, n);
+    // each byte from the head, the value (a text pattern) or the tail
+    for (let i = 0; i < n; ) {
+      const p = off + i;
+      if (p < head.length) {
+        const k = Math.min(n - i, head.length - p);
+        head.copy(r, i, p, p + k);
+        i += k;
+      } else if (p < head.length + size) {
+        const v = p - head.length;
+        const k = Math.min(n - i, head.length + size - p, READ - (v % READ));
+        PATTERN.copy(r, i, v % READ, (v % READ) + k);
+        i += k;
+      } else {
+        const t = p - head.length - size;
+        const k = Math.min(n - i, TAIL.length - t);
+        TAIL.copy(r, i, t, t + k);
+        i += k;
+      }
+    }
+    feed(r);
+  }
+}
+
+interface Consumer {
+  /** A pass: returns the value's length as seen. */
+  pass(sample?: () => void): number;
+}
+
+function pgcodec(engine: EngineName, size: number): Consumer {
+  const dec = new BackendMessageDecoder({ engine });
+  return {
+    pass(sample) {
+      dec.clear();
+      let got = 0;
+      reads(size, false, (r) => {
+        dec.feed(r);
+        for (let m = dec.read(); m !== null; m = dec.read()) if (m instanceof DataRow) got += m.bytes(0)!.length;
+        sample?.();
+      });
+      return got;
+    },
+  };
+}
+
+function pgProtocol(size: number): Consumer {
+  return {
+    pass(sample) {
+      const parser = new Parser();
+      let got = 0;
+      const onMessage = (msg: { name: string; fields?: (string | null)[] }) => {
+        if (msg.name === 'dataRow') got += msg.fields![0]!.length;
+      };
+      // pg-protocol keeps views of what it is fed: a fresh Buffer per read, as a socket gives
+      reads(size, true, (r) => {
+        parser.parse(r, onMessage as never);
+        sample?.();
+      });
+      return got;
+    },
+  };
+}
+
+function measure(a: LargeArgs, size: number): LargeChildRow {
+  if (a.contender === 'pg-protocol' && size > MAX_STRING) return { size, nsPerByte: 0, peakArrayBuffers: 0, peakRss: 0, skipped: 'longer than a JS string can be' };
+  const c = a.contender === 'pg-protocol' ? pgProtocol(size) : pgcodec(a.contender === 'pgcodec-js' ? 'js' : 'wasm', size);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const base = process.memoryUsage();
+  let ab = 0;
+  let rss = 0;
+  const got = c.pass(() => {
+    const m = process.memoryUsage();
+    ab = Math.max(ab, m.arrayBuffers - base.arrayBuffers);
+    rss = Math.max(rss, m.rss - base.rss);
+  });
+  if (got !== size) throw new Error(`${a.contender}: value of ${got} bytes, expected ${size}`);
+  const times: number[] = [];
+  for (let s = 0; s < a.samples; s++) {
+    gc?.();
+    let passes = 0;
+    const t0 = process.hrtime.bigint();
+    let t1 = t0;
+    do {
+      c.pass();
+      passes++;
+      t1 = process.hrtime.bigint();
+    } while (t1 - t0 < 10_000_000n);
+    times.push(Number(t1 - t0) / passes);
+  }
+  times.sort((x, y) => x - y);
+  return { size, nsPerByte: times[times.length >> 1]! / size, peakArrayBuffers: ab, peakRss: rss };
+}
+
+const a = childArgs<LargeArgs>();
+const out = a.sizes.map((size) => measure(a, size));
+process.stdout.write(`${JSON.stringify(out)}\n`);

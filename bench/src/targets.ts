@@ -1,0 +1,100 @@
+/**
+ * The targets of issue 12, checked against what a run measured: each is a
+ * bound on a ratio (median over rounds; p25–p75 shown beside it) or on a
+ * memory figure. A target is met when the median is on the right side of
+ * the bound; "within noise" says the rounds' p25–p75 straddles it.
+ * Speed targets are shown for both engines; the memory targets name the
+ * default engine (WebAssembly where it runs), and the JS engine is shown too.
+ */
+import { formatRatioSpread } from './report/format.ts';
+import type { EncodeRow, MemoryRow, Report, Row, TargetResult } from './results.ts';
+import { spread, type Spread } from './stats.ts';
+
+/** Workloads of ordinary rows ("narrow, wide, real" in the issue). */
+const ROW_WORKLOADS = ['narrow', 'wide', 'real-narrow', 'real-wide', 'real'];
+const ENGINES = ['pgcodec-wasm', 'pgcodec-js'];
+
+interface RatioTarget {
+  target: string;
+  how: string;
+  /** The row the ratio is to: the group's reference, or another row of pgcodec's. */
+  over: 'reference' | string;
+  min: number;
+  workloads: readonly string[];
+}
+
+export const RATIO_TARGETS: readonly RatioTarget[] = [
+  { target: 'message API, every value via DataRow.text(i) ≥ 2.5× pg-protocol', how: 'text(i)', over: 'reference', min: 2.5, workloads: ROW_WORKLOADS },
+  { target: 'owned DataRows within 10% of views: text(i) ≥ 0.9× text(i), views', how: 'text(i)', over: 'text(i), views', min: 0.9, workloads: ROW_WORKLOADS },
+  { target: 'readRowBatch().strings() ≥ 4× pg-protocol', how: 'readRowBatch().strings()', over: 'reference', min: 4, workloads: ROW_WORKLOADS },
+  { target: 'readRowBatch().strings() ≥ 1.5× pg-protocol on 1 MiB text', how: 'readRowBatch().strings()', over: 'reference', min: 1.5, workloads: ['real-text'] },
+];
+
+export const ENCODE_MIN = 1.5;
+export const DECODER_MAX_BYTES = 16 * 1024;
+export const CONNECTIONS = 10_000;
+export const CONNECTIONS_MAX_RSS = 200e6;
+
+function result(target: string, where: string, s: Spread, min: number): TargetResult {
+  return { target, where, measured: formatRatioSpread(s), met: s.median >= min, withinNoise: s.p25 < min && min < s.p75 };
+}
+
+/** Per-round ratio of two rows measured in the same rounds. */
+function pairRatio(a: Row, b: Row): Spread | null {
+  if (!a.perRound || !b.perRound || a.perRound.length !== b.perRound.length) return null;
+  return spread(a.perRound.map((x, r) => x / b.perRound![r]!));
+}
+
+export function speedTargets(rows: readonly Row[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const t of RATIO_TARGETS) {
+    for (const w of t.workloads) {
+      for (const engine of ENGINES) {
+        for (const r of rows.filter((r) => r.workload === w && r.contender === engine && r.how === t.how && r.supported)) {
+          const other = rows.find((x) => x.workload === w && x.chunking === r.chunking && x.contender === engine && x.how === t.over);
+          const s = t.over === 'reference' ? r.vsReference : other ? pairRatio(r, other) : null;
+          if (s) out.push(result(t.target, `${w}${r.chunking === '64k' ? '' : ` (${r.chunking})`} · ${engine}`, s, t.min));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function encodeTargets(rows: readonly EncodeRow[]): TargetResult[] {
+  return rows
+    .filter((r) => r.contender === 'pgcodec' && r.vsReference)
+    .map((r) => result(`encode ≥ ${ENCODE_MIN}× ${r.message === 'DataRow' ? 'a hand-written Buffer encoder' : "pg-protocol's serialize"}`, r.message, r.vsReference!, ENCODE_MIN));
+}
+
+const KiB = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+export function memoryTargets(rows: readonly MemoryRow[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const r of rows) {
+    const engine = `${r.engine}${r.engine === 'wasm' ? ' (default engine)' : ''}`;
+    if (r.what.endsWith('Decoder')) {
+      const per = Math.max(r.rssPerItem, r.heapPerItem + r.externalPerItem);
+      out.push({
+        target: `≤ 16 KiB per idle ${r.what}`,
+        where: engine,
+        measured: `${KiB(per)} (RSS ${KiB(r.rssPerItem)}, heap + external ${KiB(r.heapPerItem + r.externalPerItem)})`,
+        met: per <= DECODER_MAX_BYTES,
+        withinNoise: false,
+      });
+    } else if (r.rssAtTarget !== null) {
+      out.push({
+        target: `≤ 200 MB RSS for ${CONNECTIONS.toLocaleString('en-US')} idle FrontendConnections`,
+        where: engine,
+        measured: `${(r.rssAtTarget / 1e6).toFixed(0)} MB${r.count < CONNECTIONS ? ` (extrapolated from ${r.count.toLocaleString('en-US')})` : ''}`,
+        met: r.rssAtTarget <= CONNECTIONS_MAX_RSS,
+        withinNoise: false,
+      });
+    }
+  }
+  return out;
+}
+
+export function allTargets(r: Pick<Report, 'throughput' | 'encode' | 'memory'>): TargetResult[] {
+  return [...speedTargets(r.throughput), ...encodeTargets(r.encode), ...memoryTargets(r.memory)];
+}

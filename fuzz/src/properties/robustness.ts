@@ -45,7 +45,8 @@ export function checkRobustness(pg: Pg, c: StreamCase, how: Pull): void {
     if (!refused) throw new Error(`readFrame() in phase ${c.phase} did not refuse`);
     how = 'read';
   }
-  const start = d.bufferCapacity;
+  // The window is fixed memory lent from the engine pool; what grows beyond it must follow the bytes received.
+  const start = Math.max(d.bufferCapacity, d.windowSize);
   let fed = 0;
   let results = 0;
   let chunks = 0;

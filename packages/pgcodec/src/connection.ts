@@ -109,6 +109,25 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     return this.decoder.buffered;
   }
 
+  /**
+   * Bytes the decoder holds for itself: 0 for an idle connection on the
+   * message path, the window of a lent engine while bytes are being decoded
+   * or frames viewing it are out (see `release`).
+   */
+  get heldBytes(): number {
+    return this.decoder.heldBytes;
+  }
+
+  /**
+   * Gives the decoder's engine back to the pool: frames and row batches
+   * read from this connection go stale. Call it on the frame path once
+   * what was pulled is written out, so an idle connection holds no window
+   * (`receive` needs no call: it gives the engine back as it drains).
+   */
+  release(): void {
+    this.decoder.release();
+  }
+
   /** The protocol error that failed this connection, if any. */
   get error(): ProtocolError | null {
     return this.failure;

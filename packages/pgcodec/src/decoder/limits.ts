@@ -139,6 +139,22 @@ export function backendLimits(l: MessageLimits, maxMessageSize: number): LimitTa
   );
 }
 
+/** Tables already built, by direction, limits, maximum and registry generation: decoders with the same settings share them (they are never written after being built). */
+const built = new Map<string, LimitTables>();
+const BUILT_KEEP = 64;
+
+/** The tables for a decoder of what `sender` sends, shared with every decoder of the same settings. */
+export function limitTablesFor(sender: 'frontend' | 'backend', l: MessageLimits, maxMessageSize: number): LimitTables {
+  const key = `${sender}|${maxMessageSize}|${STANDARD_REGISTRY.generation}|${Object.values(l).join(',')}`;
+  let t = built.get(key);
+  if (t === undefined) {
+    t = (sender === 'frontend' ? frontendLimits : backendLimits)(l, maxMessageSize);
+    if (built.size >= BUILT_KEEP) built.clear();
+    built.set(key, t);
+  }
+  return t;
+}
+
 /** The table for `phase`. */
 export function tableFor(t: LimitTables, phase: ConnectionPhase): LimitTable {
   switch (phase) {

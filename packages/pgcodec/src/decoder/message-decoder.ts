@@ -22,16 +22,21 @@
  * Ownership: messages from `read()` and iteration own their data, DataRows
  * included (the rows of one scan share one copy of its bytes). Frames, row
  * batches, and DataRows read with `{ views: true }` view the buffer: valid
- * until the next `feed` (then their accessors throw StaleViewError), unless
- * `{ owned: true }`.
+ * until the next `feed` or `release()` (then their accessors throw
+ * StaleViewError), unless `{ owned: true }`.
+ *
+ * Memory: the window and scan tables belong to an engine lent by a
+ * per-thread pool (engine/pool.ts) from the first byte fed until the
+ * decoder drains with nothing out that views the window; an idle decoder
+ * holds a few hundred bytes of its own.
  */
 import { ConnectionPhase, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
 import { checkBoolean, checkInteger, checkOneOf } from '../options.js';
-import { MAX_LIMIT, MIN_LIMIT, backendLimits, frontendLimits, resolveLimits, tableFor, type LimitTable, type LimitTables, type MessageLimits } from './limits.js';
+import { MAX_LIMIT, MIN_LIMIT, limitTablesFor, resolveLimits, tableFor, type LimitTable, type LimitTables, type MessageLimits } from './limits.js';
 import { DecodingError, ErrorCode, FramingError, PgcodecError, ProtocolError } from '../errors.js';
 import { Detail, FRAME_INTS, Status, type Engine, type ScanResult } from '../engine/engine.js';
-import { createEngine, type EngineName } from '../engine/select.js';
-import { JsEngine } from '../engine/js-engine.js';
+import { chooseEngine, type EngineName } from '../engine/select.js';
+import { borrowEngine, returnEngine } from '../engine/pool.js';
 import { ScanView, fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { readFrame, type MessageClass, type PgMessage } from '../messages/base.js';
 import { BackendCode } from '../messages/codes.js';
@@ -53,7 +58,7 @@ export interface DecoderOptions {
   limits?: Partial<MessageLimits>;
   /** 'wasm' (default where WebAssembly runs) or 'js'; without it, the PGCODEC_ENGINE environment variable (read once at load) chooses. */
   engine?: EngineName;
-  /** Bytes of WebAssembly memory the decoder scans in place (64 KiB to 256 MiB, default 256 KiB); frames larger go to the TypeScript engine; memory per decoder ≈ 6.45 × windowSize. */
+  /** Bytes of the window the decoder buffers and scans in place (64 KiB to 256 MiB, default 256 KiB); frames larger go to a heap buffer scanned by the TypeScript engine. Windows are lent by a per-thread pool while bytes are decoded (a WebAssembly engine's memory is ≈ 6.45 × windowSize); an idle decoder holds none. */
   windowSize?: number;
   /** Give frames and row batches copies that stay valid across feeds (DataRows from read() always own theirs unless `views`). */
   owned?: boolean;
@@ -107,10 +112,17 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Frames and row batches get copies that stay valid across feeds (the `owned` option). */
   readonly owned: boolean;
   /** The bytes received and not yet consumed. */
-  protected readonly sb: StreamBuffer;
-  private readonly primary: Engine;
-  /** Scans the heap buffer when bytes outgrow the WebAssembly window. */
-  private fallback: JsEngine | null = null;
+  protected readonly sb: StreamBuffer = new StreamBuffer();
+  /** Bytes of the window of the engines this decoder borrows (the `windowSize` option). */
+  readonly windowSize: number;
+  /** The engine lent to this decoder while it has bytes to scan (see engine/pool.ts); null when idle. */
+  private lease: Engine | null = null;
+  /** A TypeScript engine lent to scan a heap buffer when a frame outgrows the WebAssembly window. */
+  private fallback: Engine | null = null;
+  /** Set when something handed out since the last feed views the window (frames, batches, view rows): the engine is kept until the next feed or release(). */
+  private viewsOut = false;
+  /** Bytes the last feed (or socket read) brought: a partial message up to this size moves out of the window when the decoder drains. */
+  private lastRead = 0;
   private failure: ProtocolError | null = null;
   /** The last RowDescription decoded: what the rows that follow look like. */
   rowDescription: RowDescription | null = null;
@@ -134,14 +146,14 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     checkOptions(opts);
     this.maxMessageSize = opts.maxMessageSize ?? PQ_LARGE_MESSAGE_LIMIT;
     this.limits = resolveLimits(opts.limits);
-    this.limitTables = (sender === 'frontend' ? frontendLimits : backendLimits)(this.limits, this.maxMessageSize);
+    this.limitTables = limitTablesFor(sender, this.limits, this.maxMessageSize);
     this.currentPhase = opts.phase ?? defaultPhase;
     this.limit = tableFor(this.limitTables, this.currentPhase);
     this.owned = opts.owned ?? false;
     this.views = opts.views ?? false;
-    this.primary = createEngine(opts.engine, opts.windowSize);
-    this.engine = this.primary.name;
-    this.sb = new StreamBuffer(this.primary.name === 'wasm' ? this.primary.input : null);
+    const choice = chooseEngine(opts.engine, opts.windowSize);
+    this.engine = choice.name;
+    this.windowSize = choice.windowSize;
   }
 
   /** Decides the framing and limits of the next message; set it as the connection moves on. */
@@ -169,6 +181,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     this.checkHealthy();
     this.invalidate();
     if (this.deferred !== null) return; // the stream is dead from here on; the next pull says why
+    if (data.length === 0) return;
+    this.lastRead = data.length;
+    this.borrow();
     const sb = this.sb;
     if (sb.length + data.length > sb.buf.length) {
       const e = this.headerError();
@@ -270,6 +285,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const last = (j - 1) * FRAME_INTS;
     this.cursor = j;
     this.sb.consume(frames[last + 1]! + frames[last + 2]! - this.sb.start);
+    this.viewsOut = true;
     return new FrameBatch<M>(this.view!, i, j - i, offset, this);
   }
 
@@ -313,6 +329,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       buffer: () => {
         this.checkHealthy();
         this.invalidate();
+        this.borrow();
         this.sb.reserve(minRead, this.headFrameSize());
         const room = this.sb.buf.subarray(this.sb.end);
         lent = room.length;
@@ -323,6 +340,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
           throw new RangeError(`socketReader: nread must be an integer from 0 to the ${lent} bytes of the last buffer(), got ${String(nread)}`);
         }
         lent = 0;
+        this.lastRead = nread;
         this.sb.commit(nread);
         onData();
         return true;
@@ -349,6 +367,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   clear(): void {
     this.invalidate();
     this.sb.clear();
+    this.giveBack();
     this.failure = null;
     this.deferred = null;
     this.flagsWanted = false;
@@ -380,6 +399,50 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (this.view !== null) this.view.stale = true;
     this.view = null;
     this.scan = null;
+    this.viewsOut = false;
+  }
+
+  /**
+   * Gives the engine back to the pool now: frames, row batches and view
+   * DataRows handed out go stale (their accessors throw StaleViewError),
+   * bytes of a partial message are kept. A decoder does this by itself when
+   * a pull finds nothing more to read and nothing handed out views its
+   * window (the message path); users of the frame and batch paths call it
+   * when they are done with what they pulled, e.g. once it is written out,
+   * so an idle connection holds no window (see `heldBytes`).
+   */
+  release(): void {
+    this.invalidate();
+    this.giveBack();
+  }
+
+  /** Bytes this decoder holds for itself now: 0 when idle, a partial message's bytes, or a lent window and its tables. */
+  get heldBytes(): number {
+    const sb = this.sb;
+    return this.lease === null ? (sb.inWindow ? 0 : sb.buf.length) : this.lease.name === 'wasm' ? Math.ceil(this.windowSize * 6.45) : this.windowSize;
+  }
+
+  /** Makes sure an engine is lent: pending bytes on the heap move into its window. */
+  private borrow(): Engine {
+    let e = this.lease;
+    if (e === null) {
+      e = this.lease = borrowEngine(this.engine, this.windowSize);
+      this.sb.attach(e.window);
+    }
+    return e;
+  }
+
+  /** Returns the lent engines; pending bytes in the window move to a heap buffer of their size. */
+  private giveBack(): void {
+    if (this.lease !== null) {
+      this.sb.detach();
+      returnEngine(this.lease);
+      this.lease = null;
+    }
+    if (this.fallback !== null) {
+      returnEngine(this.fallback);
+      this.fallback = null;
+    }
   }
 
   /** The next message in the current phase's framing, or null if more bytes are needed. */
@@ -394,11 +457,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private ensureScan(detail: Detail): void {
     if (this.scan !== null && this.scanDetail >= detail) return;
     const sb = this.sb;
-    let engine: Engine = this.primary;
-    if (!sb.inWindow) {
-      if (engine.name === 'wasm') engine = this.fallback ??= new JsEngine();
-      engine.setInput!(sb.buf);
-    }
+    let engine = this.borrow();
+    if (!sb.inWindow && engine.name === 'wasm') engine = this.fallback ??= borrowEngine('js', this.windowSize);
+    if (engine.setInput !== undefined) engine.setInput(sb.buf);
     const from = this.scan === null ? sb.start : this.scanStart;
     const result = engine.scan(from, sb.end, this.maxMessageSize, detail);
     if (this.scan === null) {
@@ -421,7 +482,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    * flags in the backend direction (text() then needs no pass of its own).
    */
   protected get messageDetail(): Detail {
-    return this.dataRows ? Detail.FLAGS : Detail.FRAMES;
+    // A frame larger than the window is one long value, decoded on its own: no flags.
+    return this.dataRows ? (this.sb.inWindow ? Detail.FLAGS : Detail.COLUMNS) : Detail.FRAMES;
   }
 
   /**
@@ -442,6 +504,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const e = this.headerError();
     if (e !== null) throw e;
     if (scan.status !== Status.OK && scan.errorFrame === sb.start) throw this.scanError(scan);
+    // Drained: nothing handed out views the window, so the engine can serve another decoder. A
+    // partial message moves out with it only if no larger than the last read: copying stays
+    // linear in the bytes received, however small the reads (else the engine stays lent).
+    if (!this.viewsOut && this.deferred === null && this.lease !== null && sb.length <= this.lastRead) this.release();
     return -1;
   }
 
@@ -535,6 +601,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   /** Consumes frame `i` and points `f` at it. */
   takeFrame(i: number, f: Frame<M>): Frame<M> {
+    if (!this.owned) this.viewsOut = true;
     f.point(this.view!, i, this.advance(i), this.owned);
     return f;
   }
@@ -566,7 +633,14 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    */
   private ownedCopy(v: ScanView, start: number): Uint8Array {
     if (v.arena === null || start < v.arenaBase) {
-      v.arena = v.buf.slice(start, this.scan!.consumed);
+      const sb = this.sb;
+      if (v.buf === sb.buf && !sb.inWindow) {
+        // A heap buffer (a frame larger than the window): hand it over instead of copying it.
+        v.arena = v.buf.subarray(start, this.scan!.consumed);
+        sb.pin();
+      } else {
+        v.arena = v.buf.slice(start, this.scan!.consumed);
+      }
       v.arenaBase = start;
     }
     return v.arena;
@@ -622,7 +696,13 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const start = frames[at + 1]!;
     const col0 = frames[at + 3]!;
     const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
-    const src = this.views && !this.owned ? v : this.ownedRows(v, start);
+    let src: ColumnSource;
+    if (this.views && !this.owned) {
+      this.viewsOut = true;
+      src = v;
+    } else {
+      src = this.ownedRows(v, start);
+    }
     return DataRow.fromColumns(src, col0, n) as unknown as M;
   }
 
@@ -677,7 +757,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const last = (j - 1) * FRAME_INTS;
     this.cursor = j;
     this.sb.consume(frames[last + 1]! + frames[last + 2]! - this.sb.start);
-    return this.owned ? batch.toOwned() : batch;
+    if (this.owned) return batch.toOwned();
+    this.viewsOut = true;
+    return batch;
   }
 
   /** Deepens the current scan to ASCII flags for `v` (RowBatch strings); false if `v` is stale. */

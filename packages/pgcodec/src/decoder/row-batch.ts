@@ -127,6 +127,7 @@ export class RowBatch {
 
   /** Every value of every row as a string (null for NULL): one batch decode, substrings for ASCII values. */
   strings(): (string | null)[][] {
+    fresh(this.src, 'RowBatch');
     this.readyFlags();
     const { buf, columns, flags } = this.src;
     const base = this.lo;

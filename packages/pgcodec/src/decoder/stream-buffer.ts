@@ -1,28 +1,40 @@
 /**
  * Bytes fed but not yet decoded.
  *
- * Storage is the engine's fixed window when there is one (WebAssembly
- * memory: scanned where it lies) and a growable heap buffer otherwise, or
- * when pending bytes outgrow the window (a frame larger than the window is
- * scanned by the TypeScript engine in place; the window is used again once
- * the heap buffer drains). The window is never grown, so views and sockets
- * bound to it stay valid.
+ * Storage is, in turn:
+ * - the window of the engine the decoder has borrowed (scanned where it
+ *   lies; WebAssembly memory for that engine), while it has one;
+ * - a heap buffer of exactly the pending bytes once the engine is given back
+ *   (a partial frame waiting for the rest: small), moved into the next
+ *   window lent;
+ * - a growable heap buffer for a frame larger than the window (scanned by
+ *   the TypeScript engine in place), until it drains.
  *
  * Views into the buffer are valid until the next `append` (the decoder marks
- * them stale): consumed bytes are compacted away in place. Growth doubles,
- * so a message of N bytes fed in small chunks is copied at most about 3N
- * times in all, and memory grows only with bytes received, never with a
- * length field alone; when the frame at the head is known to need less than
- * double, growth stops at that frame's size (plus the read that overflows).
+ * them stale): consumed bytes are compacted away in place. A large frame
+ * grows its buffer in place where ArrayBuffers are resizable (no copy:
+ * pages are committed as bytes arrive), by doubling otherwise (a message of
+ * N bytes fed in small chunks is then copied at most about 3N times). Memory
+ * grows only with bytes received, never with a length field alone; when the
+ * frame at the head is known, growth stops at its size (plus the read that
+ * overflows it).
  */
 
-const MIN_CAPACITY = 64 * 1024;
 const EMPTY = new Uint8Array(0);
+
+/** ArrayBuffers that grow in place (ES2024); feature-detected, doubling otherwise. */
+const resizable = typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
+
+interface ResizableBuffer extends ArrayBuffer {
+  resize(n: number): void;
+  readonly resizable: boolean;
+  readonly maxByteLength: number;
+}
 
 /** A decoder's bytes fed and not yet decoded: from `start` to `end` of `buf`. */
 export class StreamBuffer {
-  /** The storage: the engine's window, or a heap buffer. */
-  buf: Uint8Array;
+  /** The storage: the window, or a heap buffer. */
+  buf: Uint8Array = EMPTY;
   /** Index of the first unconsumed byte. */
   start = 0;
   /** Index one past the last byte fed. */
@@ -32,16 +44,52 @@ export class StreamBuffer {
   /** Every byte copied so far (fed in, or moved); for tests of linear cost. */
   bytesCopied = 0;
   /** True while `buf` is the window. */
-  inWindow: boolean;
-
-  constructor(private readonly window: Uint8Array | null = null) {
-    this.buf = window ?? EMPTY;
-    this.inWindow = window !== null;
-  }
+  inWindow = false;
+  /**
+   * Set when consumed bytes of a heap buffer were handed to messages as
+   * theirs (see `pin`): that buffer is never written again, and the next
+   * reserve moves what is pending elsewhere.
+   */
+  private pinned = false;
+  private window: Uint8Array | null = null;
 
   /** Bytes fed and not yet consumed. */
   get length(): number {
     return this.end - this.start;
+  }
+
+  /** Takes a lent window: pending bytes held on the heap move into it if they fit. */
+  attach(w: Uint8Array): void {
+    this.window = w;
+    const pending = this.end - this.start;
+    if (pending > w.length) return; // a large frame stays in its heap buffer
+    if (pending > 0) {
+      w.set(this.buf.subarray(this.start, this.end));
+      this.bytesCopied += pending;
+    }
+    this.buf = w;
+    this.inWindow = true;
+    this.pinned = false;
+    this.start = 0;
+    this.end = pending;
+  }
+
+  /** Gives the window back: pending bytes in it are copied to a heap buffer of their size. */
+  detach(): void {
+    if (this.inWindow) {
+      const pending = this.end - this.start;
+      this.buf = pending === 0 ? EMPTY : this.buf.slice(this.start, this.end);
+      this.bytesCopied += pending;
+      this.start = 0;
+      this.end = pending;
+      this.inWindow = false;
+    }
+    this.window = null;
+  }
+
+  /** Marks the heap buffer as handed over (see `pinned`); the window is never pinned. */
+  pin(): void {
+    if (!this.inWindow) this.pinned = true;
   }
 
   /**
@@ -51,29 +99,62 @@ export class StreamBuffer {
    */
   reserve(n: number, head = 0): void {
     const pending = this.end - this.start;
+    const w = this.window;
     if (pending === 0) {
       this.start = this.end = 0;
       // A drained heap buffer gives way to the window again.
-      if (this.window !== null && !this.inWindow && n <= this.window.length) {
-        this.buf = this.window;
+      if (w !== null && !this.inWindow && n <= w.length) {
+        this.buf = w;
         this.inWindow = true;
+        this.pinned = false;
       }
     }
-    if (this.buf.length - this.end >= n) return;
-    const w = this.window;
-    if (pending + n <= this.buf.length) {
+    if (this.buf.length - this.end >= n && !this.pinned) return;
+    if (pending + n <= this.buf.length && !this.pinned) {
       this.buf.copyWithin(0, this.start, this.end);
     } else if (w !== null && !this.inWindow && pending + n <= w.length) {
       w.set(this.buf.subarray(this.start, this.end));
       this.buf = w;
       this.inWindow = true;
+      this.pinned = false;
     } else {
-      const next = new Uint8Array(Math.max(MIN_CAPACITY, grownCapacity(pending + n, n, head)));
-      next.set(this.buf.subarray(this.start, this.end));
-      this.buf = next;
-      this.inWindow = false;
+      this.grow(pending, n, head);
+      return;
     }
     this.bytesCopied += pending;
+    this.start = 0;
+    this.end = pending;
+  }
+
+  /** Moves the pending bytes to a heap buffer with room for `n` more (in place where it can). */
+  private grow(pending: number, n: number, head: number): void {
+    const want = grownCapacity(pending + n, n, head);
+    const old = this.buf;
+    const ab = old.buffer as ResizableBuffer;
+    if (!this.inWindow && !this.pinned && resizable && ab.resizable === true && want <= ab.maxByteLength) {
+      if (this.start > 0) {
+        old.copyWithin(0, this.start, this.end);
+        this.bytesCopied += pending;
+        this.start = 0;
+        this.end = pending;
+      }
+      ab.resize(want);
+      this.buf = new Uint8Array(ab, 0, want);
+      return;
+    }
+    let next: Uint8Array;
+    if (resizable && head > 0) {
+      // Address space for the whole frame, memory for what has arrived.
+      const max = Math.max(want, head + n);
+      next = new Uint8Array(new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(want, { maxByteLength: max }), 0, want);
+    } else {
+      next = new Uint8Array(Math.max(want, 64 * 1024));
+    }
+    next.set(old.subarray(this.start, this.end));
+    this.bytesCopied += pending;
+    this.buf = next;
+    this.inWindow = false;
+    this.pinned = false;
     this.start = 0;
     this.end = pending;
   }
@@ -103,11 +184,13 @@ export class StreamBuffer {
   clear(): void {
     this.offset += this.end - this.start;
     this.start = this.end = 0;
+    this.pinned = false;
     if (this.window !== null) {
       this.buf = this.window;
       this.inWindow = true;
     } else {
       this.buf = EMPTY;
+      this.inWindow = false;
     }
   }
 }

@@ -55,6 +55,14 @@ export interface ScanResult {
 
 export interface Engine {
   readonly name: 'wasm' | 'js';
+  /** Bytes of the engine's fixed window. */
+  readonly windowSize: number;
+  /**
+   * The fixed window a decoder buffers in while it borrows this engine:
+   * scanned in place. For the WebAssembly engine it is `input`; for the
+   * TypeScript engine a heap buffer made on first use.
+   */
+  readonly window: Uint8Array;
   /**
    * The bytes scans read. For the WebAssembly engine this is a fixed region
    * of its memory: callers copy input into it (or read sockets straight into

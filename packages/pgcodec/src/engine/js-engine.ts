@@ -4,15 +4,28 @@
  * thing; the differential tests hold them to identical tables and statuses.
  */
 import { COLUMN_INTS, Detail, FRAME_INTS, Status, type Engine, type ScanResult } from './engine.js';
+import { DEFAULT_WINDOW_SIZE } from './window.js';
 
 const DATA_ROW = 0x44; // 'D'
 
+const EMPTY_INTS = new Int32Array(0);
+const EMPTY_BYTES = new Uint8Array(0);
+
 export class JsEngine implements Engine {
   readonly name = 'js';
-  input: Uint8Array = new Uint8Array(0);
-  frames: Int32Array = new Int32Array(1024 * FRAME_INTS);
-  columns: Int32Array = new Int32Array(4096 * COLUMN_INTS);
-  flags: Uint8Array = new Uint8Array(4096);
+  input: Uint8Array = EMPTY_BYTES;
+  // Tables are made by the first scan and grow with the frames found.
+  frames: Int32Array = EMPTY_INTS;
+  columns: Int32Array = EMPTY_INTS;
+  flags: Uint8Array = EMPTY_BYTES;
+  private windowBytes: Uint8Array | null = null;
+
+  /** @param windowSize bytes of the window a decoder buffers in (made on first use: an engine that only scans large frames in heap buffers never makes it). */
+  constructor(readonly windowSize: number = DEFAULT_WINDOW_SIZE) {}
+
+  get window(): Uint8Array {
+    return (this.windowBytes ??= new Uint8Array(this.windowSize));
+  }
 
   /** Big-endian reads of the input (faster than assembling bytes). */
   private dv: DataView = new DataView(new ArrayBuffer(0));
@@ -27,6 +40,11 @@ export class JsEngine implements Engine {
   scan(start: number, end: number, maxMessageSize: number, detail: Detail): ScanResult {
     const b = this.input;
     // Tables grow with the frames found, never with what a length field claims.
+    if (this.frames.length === 0) {
+      this.frames = new Int32Array(1024 * FRAME_INTS);
+      this.columns = new Int32Array(4096 * COLUMN_INTS);
+      this.flags = new Uint8Array(4096);
+    }
     let frames = this.frames;
     let cols = this.columns;
     let flags = this.flags;

@@ -4,9 +4,8 @@
  * and benchmarks), read once when pgcodec loads; else WebAssembly, or the
  * TypeScript reference where WebAssembly is unavailable.
  */
-import type { Engine } from './engine.js';
-import { JsEngine } from './js-engine.js';
-import { WasmEngine, checkWindowSize, wasmSupported } from './wasm-engine.js';
+import { wasmSupported } from './wasm-engine.js';
+import { DEFAULT_WINDOW_SIZE, checkWindowSize } from './window.js';
 
 /** The engine that scans a decoder's bytes: 'wasm' (WebAssembly) or 'js' (the TypeScript reference). */
 export type EngineName = 'wasm' | 'js';
@@ -36,14 +35,13 @@ function readEnvEngine(): EngineName | undefined {
 export const envEngine: EngineName | undefined = readEnvEngine();
 
 /**
- * The engine for a decoder. `windowSize`: the WebAssembly engine's input
- * window in bytes (64 KiB to 256 MiB, default 256 KiB; its memory is about
- * 6.45 × that). Checked whichever engine is chosen, so a bad value fails
- * alike everywhere.
+ * The engine a decoder borrows (see pool.ts): the one asked for, else
+ * PGCODEC_ENGINE's, else WebAssembly where it runs. `windowSize` (64 KiB to
+ * 256 MiB, default 256 KiB) is checked whichever engine is chosen, so a bad
+ * value fails alike everywhere.
  */
-export function createEngine(requested?: EngineName, windowSize?: number): Engine {
+export function chooseEngine(requested?: EngineName, windowSize?: number): { name: EngineName; windowSize: number } {
   if (windowSize !== undefined) checkWindowSize(windowSize);
   const want = requested ?? envEngine ?? 'wasm';
-  if (want === 'wasm' && wasmSupported()) return new WasmEngine(windowSize);
-  return new JsEngine();
+  return { name: want === 'wasm' && wasmSupported() ? 'wasm' : 'js', windowSize: windowSize ?? DEFAULT_WINDOW_SIZE };
 }

@@ -13,6 +13,7 @@
 import type { Detail, Engine, ScanResult } from './engine.js';
 import { Status } from './status.js';
 import { wasmBinaryBase64 } from './wasm-binary.generated.js';
+import { DEFAULT_WINDOW_SIZE, checkWindowSize } from './window.js';
 
 /** The scan module's exports (see packages/wasm/src/exports.ts for each one's meaning). */
 interface ScanExports {
@@ -31,18 +32,6 @@ interface ScanExports {
 
 let compiled: WebAssembly.Module | null = null;
 
-/** The input window an engine gets unless told otherwise. */
-export const DEFAULT_WINDOW_SIZE = 256 * 1024;
-/** Smallest and largest windows the module takes. */
-export const MIN_WINDOW_SIZE = 64 * 1024;
-export const MAX_WINDOW_SIZE = 256 * 1024 * 1024;
-
-/** Throws a RangeError unless `windowSize` is an integer from MIN_WINDOW_SIZE to MAX_WINDOW_SIZE. */
-export function checkWindowSize(windowSize: number): void {
-  if (!Number.isInteger(windowSize) || windowSize < MIN_WINDOW_SIZE || windowSize > MAX_WINDOW_SIZE) {
-    throw new RangeError(`windowSize must be an integer from ${MIN_WINDOW_SIZE} to ${MAX_WINDOW_SIZE}, got ${windowSize}`);
-  }
-}
 
 function bytes(): Uint8Array {
   const s = atob(wasmBinaryBase64);
@@ -73,6 +62,7 @@ export class WasmEngine implements Engine {
   readonly flags: Uint8Array;
   private readonly results: Int32Array;
   private readonly ex: ScanExports;
+  readonly windowSize: number;
 
   /**
    * @param windowSize bytes of input window (rounded up to a multiple of 64); frames larger than
@@ -80,6 +70,7 @@ export class WasmEngine implements Engine {
    */
   constructor(windowSize: number = DEFAULT_WINDOW_SIZE) {
     checkWindowSize(windowSize);
+    this.windowSize = windowSize;
     this.ex = new WebAssembly.Instance(module(), {}).exports as unknown as ScanExports;
     const ex = this.ex;
     // Lays the regions out and grows the memory, once: before any view is made.
@@ -92,6 +83,11 @@ export class WasmEngine implements Engine {
     this.columns = new Int32Array(mem, ex.columnsPtr(), ex.columnCapacity() * 2);
     this.flags = new Uint8Array(mem, ex.flagsPtr(), ex.columnCapacity());
     this.results = new Int32Array(mem, ex.resultsPtr(), 6);
+  }
+
+  /** The input region: a decoder buffers here and the scan reads it in place. */
+  get window(): Uint8Array {
+    return this.input;
   }
 
   scan(start: number, end: number, maxMessageSize: number, detail: Detail): ScanResult {

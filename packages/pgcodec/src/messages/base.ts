@@ -13,7 +13,7 @@
  */
 import { EncodingError, ErrorCode } from '../errors.js';
 import { Reader } from '../wire/reader.js';
-import { isWellFormed } from '../wire/text.js';
+import { encodeText, isWellFormed } from '../wire/text.js';
 import { Writer, show } from '../wire/writer.js';
 import { fieldsLine, plain } from './display.js';
 
@@ -52,6 +52,12 @@ export abstract class PgMessage {
    * The complete wire bytes: type byte (if any), length, payload. Throws
    * `EncodingError`, before producing any byte, for a value the peer would
    * read differently (see the Writer).
+   *
+   * The bytes are yours to send and keep, not to modify: small messages are
+   * views of a shared slab (`byteOffset` may be non-zero), and messages
+   * whose bytes never vary (Sync, Flush, CopyDone, the unnamed portal's
+   * Execute without a row limit...) return one shared buffer, as
+   * node-postgres's serializer does.
    */
   toWire(): Uint8Array {
     let hint = 64;
@@ -61,13 +67,18 @@ export abstract class PgMessage {
       // A hint over bad values: the writer reports them properly.
     }
     const w = new Writer(this.type, hint);
-    const code = this.typeCode;
-    if (code === null) w.beginUntyped();
-    else w.begin(code.charCodeAt(0));
-    const raw = rawPayloads.get(this);
-    if (raw !== undefined) w.bytes(raw, 'payload');
-    else this.writePayload(w);
-    return w.finish();
+    try {
+      const code = this.typeCode;
+      if (code === null) w.beginUntyped();
+      else w.begin(code.charCodeAt(0));
+      const raw = rawPayloads.get(this);
+      if (raw !== undefined) w.bytes(raw, 'payload');
+      else this.writePayload(w);
+      return w.finish();
+    } catch (e) {
+      w.abandon();
+      throw e;
+    }
   }
 
   /** Plain data for JSON: `type` and the message's fields (bytes as hex strings). */
@@ -163,8 +174,6 @@ export function defineMessage(
   Object.defineProperty(cls, Symbol.hasInstance, { value: ordinaryInstanceOf });
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Bytes from a string (UTF-8) or bytes as given, for a constructor; null
  * stays null. Anything else, or a string without a UTF-8 form, is an
@@ -176,7 +185,7 @@ export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: 
   if (v === null || v instanceof Uint8Array) return v;
   if (typeof v !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not a string or Uint8Array`);
   if (!isWellFormed(v)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
-  return encoder.encode(v);
+  return encodeText(v);
 }
 
 /** `toBytes` over a list of values (null for SQL NULL), checking it is an array. */
@@ -202,8 +211,13 @@ export function baseFor(direction: Direction): abstract new () => PgMessage {
 
 /** Declares a bodyless message class and its frozen singleton. */
 export function bodyless<N extends string>(type: N, code: number, direction: Direction) {
+  const wire = Uint8Array.of(code, 0, 0, 0, 4);
   const cls = class extends baseFor(direction) {
     declare readonly type: N;
+    /** Its bytes never vary: one shared buffer (type byte, length 4), never to be modified. */
+    override toWire(): Uint8Array {
+      return wire;
+    }
     /** Writes nothing: the payload is empty. */
     writePayload(): void {}
     /** Returns the shared frozen instance: there is nothing to read. */

@@ -168,6 +168,10 @@ export class Execute extends FrontendMessage {
     this.portal = opts.portal ?? '';
     this.maxRows = opts.maxRows ?? 0;
   }
+  /** The unnamed portal without a row limit (nearly every Execute) always has the same bytes: one shared buffer, never to be modified. */
+  override toWire(): Uint8Array {
+    return this.portal === '' && this.maxRows === 0 ? EXECUTE_UNNAMED : super.toWire();
+  }
   writePayload(w: Writer): void {
     w.cstring(this.portal, 'portal').i32(this.maxRows, 'maxRows');
   }
@@ -178,6 +182,8 @@ export class Execute extends FrontendMessage {
   }
 }
 defineMessage(Execute, 'Execute', FrontendCode.Execute, 'frontend');
+/** Execute of the unnamed portal with no row limit: 'E', length 9, portal '' (its NUL), maxRows 0. */
+const EXECUTE_UNNAMED = Uint8Array.of(FrontendCode.Execute, 0, 0, 0, 9, 0, 0, 0, 0, 0);
 
 /** 't': the parameter types of a prepared statement, answering Describe 'S'. */
 export class ParameterDescription extends BackendMessage {

@@ -5,6 +5,8 @@
  * its original bytes and still re-encode losslessly.
  */
 
+import { MAX_SLAB_ALLOCATION, allocate } from './slab.js';
+
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -56,9 +58,13 @@ export function utf8(view: Uint8Array): string {
   return lenientDecoder.decode(view);
 }
 
+type Utf8Write = (this: Uint8Array, s: string, offset: number, length: number) => number;
+/** Node's native UTF-8 writer where there is one (feature-detected, never imported): no view per call. */
+const nodeUtf8Write: Utf8Write | undefined = (globalThis as { Buffer?: { prototype: { utf8Write?: Utf8Write } } }).Buffer?.prototype.utf8Write;
+
 /** Writes `s` as UTF-8 into `dst` at `at` (which must have room for 3 bytes per UTF-16 unit); returns bytes written. */
 export function encodeTextInto(s: string, dst: Uint8Array, at: number): number {
-  // Pure ASCII strings are the common case; avoid the encodeInto call for short ones.
+  // Pure ASCII strings are the common case; avoid the native call for short ones.
   const n = s.length;
   if (n <= SHORT) {
     let i = 0;
@@ -69,5 +75,27 @@ export function encodeTextInto(s: string, dst: Uint8Array, at: number): number {
     }
     if (i === n) return n;
   }
+  if (nodeUtf8Write !== undefined) return nodeUtf8Write.call(dst, s, at, dst.length - at);
   return encoder.encodeInto(s, dst.subarray(at)).written;
+}
+
+/** `s` as UTF-8 bytes of their own (a view of a shared slab when small). */
+export function encodeText(s: string): Uint8Array {
+  const n = s.length;
+  if (n <= MAX_SLAB_ALLOCATION) {
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      const out = allocate(n);
+      if (n <= SHORT) for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
+      else encodeTextInto(s, out, 0);
+      return out;
+    }
+  }
+  return encoder.encode(s);
 }

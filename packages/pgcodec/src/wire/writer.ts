@@ -16,8 +16,12 @@
 import { MAX_STARTUP_PACKET_LENGTH, MIN_STARTUP_PACKET_LENGTH, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
 import { EncodingError, ErrorCode } from '../errors.js';
 import { encodeTextInto, isWellFormed } from './text.js';
+import { allocate, claimTail, commitTail, currentSlab, releaseTail } from './slab.js';
 
 const utf8Encoder = new TextEncoder();
+
+/** Strings up to this length are checked and copied in one JavaScript pass; longer ones by native code. */
+const SHORT_STRING = 64;
 
 /** Largest Int16 count PostgreSQL reads: pq_getmsgint(msg, 2) and libpq's pqGetInt(.., 2) are unsigned. */
 export const MAX_INT16_COUNT = 0xffff;
@@ -28,10 +32,14 @@ export const MAX_INT16_COUNT = 0xffff;
  * the methods chain.
  */
 export class Writer {
-  /** The buffer; bytes 0 to `pos` are the message so far. */
+  /** The buffer; bytes `base` to `pos` are the message so far. */
   buf: Uint8Array;
+  /** Index of the message's first byte in `buf` (a slab's free tail, or 0). */
+  private base: number;
   /** Index of the next byte to write. */
-  pos = 0;
+  pos: number;
+  /** Whether `buf` is the slab's claimed tail (see slab.ts). */
+  private inSlab: boolean;
   private lengthAt = -1;
   /** Largest value the length field may take: PQ_LARGE_MESSAGE_LIMIT, or MAX_STARTUP_PACKET_LENGTH. */
   private maxLength = PQ_LARGE_MESSAGE_LIMIT;
@@ -44,7 +52,23 @@ export class Writer {
     readonly messageType: string,
     capacity = 64,
   ) {
-    this.buf = new Uint8Array(capacity >= 16 && capacity <= PQ_LARGE_MESSAGE_LIMIT + 1 ? capacity : 64);
+    const size = capacity >= 16 && capacity <= PQ_LARGE_MESSAGE_LIMIT + 1 ? capacity : 64;
+    const at = claimTail(size);
+    if (at >= 0) {
+      this.buf = currentSlab();
+      this.base = this.pos = at;
+      this.inSlab = true;
+    } else {
+      this.buf = new Uint8Array(size);
+      this.base = this.pos = 0;
+      this.inSlab = false;
+    }
+  }
+
+  /** Gives back the slab tail of a message that will not be finished (its encoding failed). */
+  abandon(): void {
+    if (this.inSlab) releaseTail();
+    this.inSlab = false;
   }
 
   /** Throws the EncodingError for `field`. */
@@ -63,11 +87,17 @@ export class Writer {
     if (need <= this.buf.length) return;
     const cap = this.lengthAt + this.maxLength;
     if (need > cap && exact) this.tooLong();
-    const size = Math.min(Math.max(this.buf.length * 2, need), cap);
-    if (size <= this.buf.length) return;
+    const base = this.base;
+    const size = Math.min(Math.max((this.pos - base) * 2, need - base, 64), cap - base);
+    if (size <= this.buf.length - base) return;
+    // Out of the slab (or out of room): the message so far moves to a buffer of its own.
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf.subarray(base, this.pos));
+    this.abandon();
     this.buf = next;
+    this.pos -= base;
+    this.lengthAt -= base;
+    this.base = 0;
   }
 
   private tooLong(): never {
@@ -106,7 +136,14 @@ export class Writer {
     b[p + 1] = len >>> 16;
     b[p + 2] = len >>> 8;
     b[p + 3] = len;
-    return this.pos === b.length ? b : b.slice(0, this.pos);
+    if (this.inSlab) {
+      this.inSlab = false;
+      return commitTail(b, this.base, this.pos);
+    }
+    if (this.pos === b.length) return b;
+    const out = allocate(this.pos);
+    out.set(b.subarray(0, this.pos));
+    return out;
   }
 
   /** A byte the message itself supplies (a terminator, a code): not checked. */
@@ -204,13 +241,28 @@ export class Writer {
   /** String field: UTF-8 then NUL. Refuses a NUL inside (the peer would end the string there) and lone surrogates. */
   cstring(s: string, field: string): this {
     if (typeof s !== 'string') this.fail(ErrorCode.WRONG_TYPE, field, `${show(s)} is not a string`);
-    if (s.includes('\0')) this.fail(ErrorCode.NUL_IN_STRING, field, `contains a NUL at index ${s.indexOf('\0')}; the peer would read the string as ending there`);
-    if (!isWellFormed(s)) this.fail(ErrorCode.INVALID_TEXT, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
-    const room = s.length * 3 + 1;
+    const n = s.length;
+    const room = n * 3 + 1;
     this.grow(room, false);
     if (this.buf.length - this.pos >= room) {
-      this.pos += encodeTextInto(s, this.buf, this.pos);
+      // Short ASCII: check and copy in one pass (a NUL is refused; anything else non-ASCII takes the checked path).
+      const b = this.buf;
+      const at = this.pos;
+      let i = 0;
+      if (n <= SHORT_STRING) {
+        for (; i < n; i++) {
+          const c = s.charCodeAt(i);
+          if (c === 0 || c >= 0x80) break;
+          b[at + i] = c;
+        }
+      }
+      if (i === n) this.pos += n;
+      else {
+        this.checkText(s, field);
+        this.pos += encodeTextInto(s, b, at);
+      }
     } else {
+      this.checkText(s, field);
       // Near the length limit: write the exact bytes, or refuse.
       const b = utf8Encoder.encode(s);
       this.grow(b.length + 1);
@@ -219,6 +271,12 @@ export class Writer {
     }
     this.u8(0);
     return this;
+  }
+
+  /** Refuses a NUL inside (the peer would end the string there) and lone surrogates (no UTF-8 form). */
+  private checkText(s: string, field: string): void {
+    if (s.includes('\0')) this.fail(ErrorCode.NUL_IN_STRING, field, `contains a NUL at index ${s.indexOf('\0')}; the peer would read the string as ending there`);
+    if (!isWellFormed(s)) this.fail(ErrorCode.INVALID_TEXT, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
   }
 
   /**

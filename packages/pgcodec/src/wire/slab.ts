@@ -1,0 +1,71 @@
+/**
+ * Small encodings are carved out of shared slabs, as Node's Buffer pool
+ * does: a fresh ArrayBuffer is allocated off the JavaScript heap and
+ * accounted for, which costs several times what encoding a whole Bind
+ * does; a view of a slab costs one small object. Each message's bytes are
+ * a view of a range nothing else ever writes to; keeping one keeps its
+ * slab (16 KiB) alive, and its `.buffer` is the slab (use `byteOffset`).
+ *
+ * One writer at a time may write straight into the free tail of the slab
+ * (`claimTail`), then keeps what it wrote (`commitTail`) or gives the tail
+ * back (`releaseTail`); a writer that starts while another holds the tail
+ * (a message encoding another inside its payload) gets its own buffer.
+ */
+
+export const SLAB_SIZE = 16 * 1024;
+/** Largest encoding carved from a slab; larger ones get their own buffer. */
+export const MAX_SLAB_ALLOCATION = SLAB_SIZE / 4;
+
+let slab = new Uint8Array(SLAB_SIZE);
+let used = 0;
+let claimed = false;
+
+/** 8-byte alignment, so views may be read as wider types by users. */
+function align(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** `n` bytes of their own (zeroed only if newly allocated: callers write every byte). */
+export function allocate(n: number): Uint8Array {
+  if (n > MAX_SLAB_ALLOCATION || claimed) return new Uint8Array(n);
+  if (used + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    used = 0;
+  }
+  // The constructor, not subarray(): subarray looks up a species constructor on every call.
+  const out = new Uint8Array(slab.buffer, used, n);
+  used = align(used + n);
+  return out;
+}
+
+/**
+ * Claims the free tail of the slab for one writer, with at least `room`
+ * bytes: returns its index in `currentSlab()`, or -1 if the tail is held
+ * or `room` is too large.
+ */
+export function claimTail(room: number): number {
+  if (claimed || room > MAX_SLAB_ALLOCATION) return -1;
+  if (used + room > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    used = 0;
+  }
+  claimed = true;
+  return used;
+}
+
+/** The slab a claimed tail is in. */
+export function currentSlab(): Uint8Array {
+  return slab;
+}
+
+/** Keeps `buf[at, end)` for the claiming writer and returns it; the tail is free again. */
+export function commitTail(buf: Uint8Array, at: number, end: number): Uint8Array {
+  claimed = false;
+  if (buf === slab) used = align(end);
+  return new Uint8Array(buf.buffer, buf.byteOffset + at, end - at);
+}
+
+/** Gives the tail back unused (the writer failed, or moved to its own buffer). */
+export function releaseTail(): void {
+  claimed = false;
+}

@@ -696,12 +696,14 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const start = frames[at + 1]!;
     const col0 = frames[at + 3]!;
     const n = (v.buf[start]! << 8) | v.buf[start + 1]!;
-    let src: ColumnSource;
+    let src: ColumnSource | null;
     if (this.views && !this.owned) {
       this.viewsOut = true;
       src = v;
     } else {
-      src = this.ownedRows(v, start);
+      // Made once per scan (ownedRows), so the hot path stays small enough to inline.
+      src = v.arenaRows;
+      if (src === null || start < v.arenaBase) src = this.ownedRows(v, start);
     }
     return DataRow.fromColumns(src, col0, n) as unknown as M;
   }

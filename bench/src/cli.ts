@@ -66,7 +66,7 @@ async function sources(o: Options, p: Progress, notes: string[]): Promise<Source
   const recorded = new Map<RealName, Source>();
   if (real.length > 0) {
     p.suite('record', `${real.join(', ')} from PostgreSQL (cached in bench/results/cache/)`);
-    const r = await recordAll(real, { scale: o.scale, log: (l) => p.update(l) });
+    const r = await recordAll(real, { scale: o.scale, issueSizes: o.issueSizes, log: (l) => p.update(l) });
     if (r.unavailable !== null) {
       fallback = true;
       notes.push(`${r.unavailable}; the real-* workloads are replaced by the committed sample \`real\` (bench/data/real-10000.bin.gz)`);
@@ -107,7 +107,7 @@ export async function runCli(argv: string[], io: { progress?: Progress } = {}): 
     schema: SCHEMA,
     date: new Date().toISOString(),
     machine: machine(),
-    options: { quick: o.quick, rounds: o.plan.rounds, seed: o.seed, scale: o.scale, suites: o.suites, chunkings: o.chunkings, argv },
+    options: { quick: o.quick, rounds: o.plan.rounds, seed: o.seed, scale: o.scale, issueSizes: o.issueSizes, suites: o.suites, chunkings: o.chunkings, argv },
     notes,
     workloads: [],
     explain,
@@ -190,7 +190,7 @@ export async function runCli(argv: string[], io: { progress?: Progress } = {}): 
   if (has('client')) {
     await timed('client', async () => {
       p.suite('client', 'pg, postgres.js and pgcodec fetching from PostgreSQL over loopback, child processes');
-      const r = await runClient({ scale: o.scale, quick: o.quick, progress: p });
+      const r = await runClient({ scale: o.scale, issueSizes: o.issueSizes, quick: o.quick, progress: p });
       report.client = r.rows;
       if (r.note) notes.push(r.note);
     });

@@ -13,7 +13,7 @@ export const DEFAULT_SUITES: readonly Suite[] = ['throughput', 'encode', 'tcp', 
 export const FULL_PLAN: SlotPlan = { rounds: 9, minRounds: 3, capMs: 20_000, budgetMs: 3_000, minIterations: 1, warmupBelowMs: 250 };
 export const QUICK_PLAN: SlotPlan = { rounds: 3, minRounds: 2, capMs: 1_500, budgetMs: 600, minIterations: 1, warmupBelowMs: 30 };
 /** Workloads of tcp at most this big (the server worker holds its own copy). */
-export const TCP_MAX_BYTES = 256e6;
+export const TCP_MAX_BYTES = 100e6;
 
 export const HELP = `pgcodec benchmark: pgcodec against pg-protocol, postgres.js and plain-JS references, like for like
 
@@ -34,6 +34,8 @@ usage: npm start -- [options]          (at the repository root)
   --out <dir>             output directory (default bench/results/)
   --seed <n>              synthetic workload seed (default 0x${DEFAULT_SEED.toString(16)})
   --scale <f>             multiply every row count, recorded ones included (default 1)
+  --issue-sizes           record real-text and real-bytea at issue 12's 1,000 rows of 1 MiB (default 100 rows:
+                          a full run over 1,000 takes many minutes)
   --guard                 after the run, compare its ratios with bench/baseline.json (exit 1 on a >20% drop)
   --write-baseline        after the run, write its ratios to bench/baseline.json
   -h, --help
@@ -52,6 +54,7 @@ export interface Options {
   out: string | undefined;
   seed: number;
   scale: number;
+  issueSizes: boolean;
   guard: boolean;
   writeBaseline: boolean;
   help: boolean;
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[]): Options {
       out: { type: 'string' },
       seed: { type: 'string' },
       scale: { type: 'string' },
+      'issue-sizes': { type: 'boolean' },
       guard: { type: 'boolean' },
       'write-baseline': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -105,6 +109,7 @@ export function parseOptions(argv: string[]): Options {
     out: values.out,
     seed: values.seed !== undefined ? Number(values.seed) >>> 0 : DEFAULT_SEED,
     scale: num(values.scale, 1, 'scale'),
+    issueSizes: values['issue-sizes'] ?? false,
     guard: values.guard ?? false,
     writeBaseline: values['write-baseline'] ?? false,
     help: values.help ?? false,

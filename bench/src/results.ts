@@ -148,6 +148,8 @@ export interface Report {
     rounds: number;
     seed: number;
     scale: number;
+    /** real-text and real-bytea at issue 12's 1,000 rows rather than 100. */
+    issueSizes: boolean;
     suites: string[];
     chunkings: string[];
     argv: string[];

@@ -31,7 +31,13 @@ export interface RoundOptions {
 }
 
 let gcFn: (() => void) | undefined;
-/** A full GC, so the garbage of one slot is not collected on the next one's time. */
+/**
+ * A full GC, between comparisons only: forced before every slot, it made the
+ * next slot of an allocating variant up to 3× slower (V8 shrinks the young
+ * generation after a forced GC), so within a comparison the variants share
+ * the heap as they would in one process, each paying for the others'
+ * garbage in turn.
+ */
 export function collectGarbage(): void {
   if (gcFn === undefined) {
     setFlagsFromString('--expose-gc');
@@ -48,7 +54,6 @@ export function roundOrder(n: number, round: number): number[] {
 
 /** One slot: the median latency (ms) of a short tinybench run of the task. */
 export async function slot(t: Slotted, o: Pick<RoundOptions, 'slotMs' | 'minIterations'>): Promise<number> {
-  collectGarbage();
   const bench = new Bench({ time: o.slotMs, iterations: o.minIterations, warmup: false, retainSamples: true, throws: true });
   bench.add(t.label, t.run, { async: t.async });
   const [task] = await bench.run();

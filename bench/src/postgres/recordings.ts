@@ -38,6 +38,7 @@ type Sidecar = Omit<Recording, 'file' | 'fresh'>;
 
 export interface RecordOptions {
   scale: number;
+  issueSizes: boolean;
   log: (line: string) => void;
   cacheDir?: string;
 }
@@ -82,7 +83,7 @@ export async function recordAll(names: readonly RealName[], o: RecordOptions): P
   try {
     for (const name of names) {
       const q = REAL_QUERIES[name];
-      const rows = realRows(q, o.scale);
+      const rows = realRows(q, o.scale, o.issueSizes);
       const query = q.sql(rows);
       const base = join(dir, `${name}-${key(query, server)}`);
       if (existsSync(`${base}.bin`) && existsSync(`${base}.json`)) {

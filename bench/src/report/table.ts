@@ -40,35 +40,44 @@ export function groupTable(r: Report, suite: 'throughput' | 'tcp', group: GroupN
   const all = r[suite].filter((m) => m.group === group);
   if (all.length === 0) return null;
   const g = GROUPS[group];
-  const refName = group === 'limit' ? '' : `vs ${g.reference}`;
-  const header: Cells = ['', 'contender', 'how', 'MB/s', 'p25–p75', 'units/s', refName, 'p25–p75', 'flags', 'of limit', 'target'];
+  const chunkings = new Set(all.map((m) => m.chunking));
+  const title = `${g.title} (${suite === 'tcp' ? 'over loopback tcp' : `in memory, ${[...chunkings].join(', ')} reads`})`;
+  const where = (m: Row) => `${m.workload}${chunkings.size > 1 ? ` · ${m.chunking}` : ''}`;
+  const unitOf = (m: Row) => r.workloads.find((x) => x.name === m.workload)?.unit ?? 'rows';
+  if (group === 'limit') {
+    // one row per workload: the limit has no ratio, only the speed every other row is a share of
+    const rows: Cells[] = [['workload', 'contender', 'how', 'MB/s', 'p25–p75', 'units/s']];
+    for (const m of all) {
+      if (!m.mbps) continue;
+      rows.push([where(m), m.contender, m.how, mbps(m.mbps.median), `${mbps(m.mbps.p25)}–${mbps(m.mbps.p75)}`, `${perSec(m.unitsPerSec!.median)} ${unitOf(m)}`]);
+    }
+    return [title, render(rows, [false, false, false, true, true, true]), `  ${g.work}`, ...explainLines(all, r.explain).map((l) => `  ${l}`)].join('\n');
+  }
+  const header: Cells = ['', 'contender', 'how', 'MB/s', 'p25–p75', 'units/s', `vs ${g.reference}`, 'p25–p75', 'flags', 'of limit', 'target'];
   const rows: Cells[] = [header];
   const sections = new Map<string, Row[]>();
   for (const m of all) {
     const k = `${m.workload}\0${m.chunking}`;
     sections.set(k, [...(sections.get(k) ?? []), m]);
   }
-  const chunkings = new Set(all.map((m) => m.chunking));
   for (const ms of sections.values()) {
     const m0 = ms[0]!;
-    const w = r.workloads.find((x) => x.name === m0.workload);
     if (ms.every((m) => !m.supported)) continue;
-    const where = `${m0.workload}${chunkings.size > 1 ? ` · ${m0.chunking}` : ''}`;
-    rows.push([where, w ? `${bytes(w.bytes)}, ${int(w.units)} ${w.unit}` : '', '', '', '', '', '', '', '', '', '']);
+    const w = r.workloads.find((x) => x.name === m0.workload);
+    rows.push([where(m0), w ? `${bytes(w.bytes)}, ${int(w.units)} ${w.unit}` : '', '', '', '', '', '', '', '', '', '']);
     for (const m of ms) {
       if (!m.supported || !m.mbps) {
         rows.push(['', m.contender, m.how, '—', '', '', '', '', '', '', '']);
         continue;
       }
-      const unit = w?.unit ?? 'rows';
       rows.push([
         '',
         m.contender,
         m.how,
         mbps(m.mbps.median),
         `${mbps(m.mbps.p25)}–${mbps(m.mbps.p75)}`,
-        `${perSec(m.unitsPerSec!.median)} ${unit}`,
-        m.reference ? (group === 'limit' ? '' : '1') : m.vsReference ? ratio(m.vsReference.median) : '—',
+        `${perSec(m.unitsPerSec!.median)} ${unitOf(m)}`,
+        m.reference ? '1' : m.vsReference ? ratio(m.vsReference.median) : '—',
         m.vsReference ? `${ratio(m.vsReference.p25).replace('×', '')}–${ratio(m.vsReference.p75)}` : '',
         flagCell(m.flags),
         percent(m.ofLimit),
@@ -76,7 +85,7 @@ export function groupTable(r: Report, suite: 'throughput' | 'tcp', group: GroupN
       ]);
     }
   }
-  const out = [`${g.title} (${suite === 'tcp' ? 'over loopback tcp' : `in memory, ${[...chunkings].join(', ')} reads`})`, render(rows, [false, false, false, true, true, true, true, true, false, true, false])];
+  const out = [title, render(rows, [false, false, false, true, true, true, true, true, false, true, false])];
   out.push(`  ${g.work}`, ...explainLines(all, r.explain).map((l) => `  ${l}`));
   return out.join('\n');
 }
@@ -151,10 +160,10 @@ export function memoryTable(r: Report): string | null {
 
 export function largeTable(r: Report): string | null {
   if (r.large.length === 0) return null;
-  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'peak arrayBuffers / value', 'peak RSS growth / value', '']];
+  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'peak arrayBuffers', '/ value', 'peak RSS growth', '/ value', '']];
   for (const l of r.large) {
     if (l.skipped) {
-      rows.push([l.contender, l.how, mib(l.size), '—', '', '', '', l.skipped]);
+      rows.push([l.contender, l.how, mib(l.size), '—', '', '', '', '', '', l.skipped]);
       continue;
     }
     rows.push([
@@ -163,14 +172,17 @@ export function largeTable(r: Report): string | null {
       mib(l.size),
       l.nsPerByte.toFixed(3),
       l.vs1MiB === null ? '' : ratio(l.vs1MiB),
+      mib(Math.round(l.peakArrayBuffersPerByte * l.size)),
       `${l.peakArrayBuffersPerByte.toFixed(2)}×`,
+      mib(Math.round(l.peakRssPerByte * l.size)),
       `${l.peakRssPerByte.toFixed(2)}×`,
       l.ownProcess ? 'own process' : '',
     ]);
   }
   return [
     'large values — one DataRow holding one value, fed in 64 KiB reads; time per byte relative to the 1 MiB value, peak memory relative to the value size',
-    render(rows, [false, false, true, true, true, true, true, false]),
+    render(rows, [false, false, true, true, true, true, true, true, true, false]),
+    '  peak = high-water sampled after every read, over the level before the pass (RSS moves by pages and heap growth: meaningful from about 1 MiB up)',
     '  pgcodec: read() the DataRow, bytes(0) its value; pg-protocol: its parse, the value as a string (other work: no binary mode), alongside',
   ].join('\n');
 }
@@ -209,32 +221,24 @@ export function loadTable(r: Report): string | null {
   return ['load — fresh node process: import() of the module, then the first decoder (ms, median of runs)', render(rows, [false, false, true, true, true, true])].join('\n');
 }
 
-/** One line per workload: the default engine's ratios in each group. */
+/** One line per workload: the default engine's ratios to each group's reference. */
 export function summaryTable(r: Report): string | null {
-  const rows: Cells[] = [['workload', 'size', 'text(i)', 'strings()', 'best strings', 'readFrames()', 'of limit (best)']];
-  const ms = r.throughput.filter((m) => m.supported && (m.chunking === '64k' || !r.throughput.some((x) => x.chunking === '64k')));
+  const ways = ['text(i)', 'text(i), views', 'readRowBatch().strings()', 'readFrames()'];
+  const rows: Cells[] = [['workload', 'size', ...ways]];
+  const first = r.options.chunkings[0];
   for (const w of r.workloads) {
-    const of = ms.filter((m) => m.workload === w.name);
+    const of = r.throughput.filter((m) => m.supported && m.workload === w.name && m.chunking === first && m.contender === 'pgcodec-wasm');
     if (of.length === 0) continue;
-    const get = (how: string) => of.find((m) => m.contender === 'pgcodec-wasm' && m.how === how)?.vsReference;
-    const strings = of.filter((m) => m.group === 'strings' && m.contender.startsWith('pgcodec') && m.vsReference);
-    const best = strings.sort((a, b) => b.vsReference!.median - a.vsReference!.median)[0];
-    const bestLimit = of.filter((m) => m.group !== 'limit').sort((a, b) => (b.ofLimit ?? 0) - (a.ofLimit ?? 0))[0];
-    const cell = (s: ReturnType<typeof get>) => (s ? formatRatioSpread(s) : '—');
-    rows.push([
-      w.name,
-      bytes(w.bytes),
-      cell(get('text(i)')),
-      cell(get('readRowBatch().strings()')),
-      best ? `${ratio(best.vsReference!.median)} ${best.contender.replace('pgcodec-', '')} ${best.how}` : '—',
-      cell(get('readFrames()')),
-      bestLimit ? `${percent(bestLimit.ofLimit)} ${bestLimit.contender} ${bestLimit.how}` : '—',
-    ]);
+    const cell = (how: string) => {
+      const s = of.find((m) => m.how === how)?.vsReference;
+      return s ? formatRatioSpread(s) : '—';
+    };
+    rows.push([w.name, bytes(w.bytes), ...ways.map(cell)]);
   }
   if (rows.length === 1) return null;
   return [
-    'summary — pgcodec-wasm (the default engine) over each group’s reference: text(i) and strings() vs pg-protocol, readFrames() vs js-splitter (median, p25–p75 of rounds)',
-    render(rows, [false, true, true, true, false, true, false]),
+    `summary — pgcodec-wasm (the default engine) over each group's reference, in memory, ${first} reads: the strings ways over pg-protocol, readFrames() over js-splitter (median, p25–p75 of rounds)`,
+    render(rows, [false, true, true, true, true, true]),
   ].join('\n');
 }
 
@@ -245,7 +249,7 @@ export function reportText(r: Report): string {
   if (r.othersCpuPercent !== null) {
     out.push(`other processes used ${r.othersCpuPercent}% of a core while this run measured${r.othersCpuPercent > NOISY_PERCENT ? ': EXPECT NOISE, rerun on a quiet machine' : ''}`);
   }
-  out.push(`up to ${r.options.rounds} interleaved rounds per workload · seed 0x${r.options.seed.toString(16)}${r.options.scale !== 1 ? ` · scale ${r.options.scale}` : ''} · MB = 10^6 bytes · medians over rounds`);
+  out.push(`up to ${r.options.rounds} interleaved rounds per comparison · seed 0x${r.options.seed.toString(16)}${r.options.scale !== 1 ? ` · scale ${r.options.scale}` : ''}${r.options.issueSizes ? ' · issue sizes' : ''} · MB = 10^6 bytes · medians over rounds`);
   for (const n of r.notes) out.push(`note: ${n}`);
   if (r.workloads.length > 0) {
     out.push('', 'workloads');

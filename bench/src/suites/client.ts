@@ -18,6 +18,7 @@ import { quartiles } from '../stats.ts';
 
 export interface ClientOptions {
   scale: number;
+  issueSizes: boolean;
   quick: boolean;
   progress: Progress;
 }
@@ -39,7 +40,7 @@ export async function runClient(o: ClientOptions): Promise<{ rows: ClientRow[]; 
     let done = 0;
     for (const name of REAL_NAMES) {
       const q = REAL_QUERIES[name];
-      const rows = realRows(q, scale);
+      const rows = realRows(q, scale, o.issueSizes);
       const sql = q.sql(rows);
       const got = CLIENTS.map(() => [] as ClientChildResult[]);
       for (let r = 0; r < rounds; r++) {

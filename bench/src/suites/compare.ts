@@ -10,7 +10,7 @@ import { byReportOrder, variantKey } from '../contenders/index.ts';
 import type { Chunking, Pass, Variant } from '../contenders/types.ts';
 import { flags, perRoundRatios, summarize } from '../ratios.ts';
 import type { Row } from '../results.ts';
-import { runRounds, type RoundOptions } from '../rounds.ts';
+import { collectGarbage, runRounds, type RoundOptions } from '../rounds.ts';
 import { median, quartiles, type Quartiles } from '../stats.ts';
 import type { Workload } from '../workloads/index.ts';
 
@@ -50,6 +50,7 @@ export interface SlotPlan {
 export async function compare(where: Where, entries: readonly Entry[], plan: SlotPlan, onSlot?: RoundOptions['onSlot']): Promise<Row[]> {
   const w = where.workload;
   const label = (e: Entry) => `${w.name} ${where.chunking} ${variantKey(e.variant)}`;
+  collectGarbage();
   const tasks = [];
   let slowest = 0;
   let round = 0;
@@ -123,4 +124,12 @@ export function unsupported(where: Where, v: Variant): Row {
     reference: v.reference ?? false,
     supported: false,
   };
+}
+
+/** Every variant's row in the variants' order: measured ones from `measured` (in entry order), the rest unsupported. */
+export function inOrder(where: Where, variants: readonly Variant[], entries: readonly Entry[], measured: readonly Row[]): Row[] {
+  return variants.map((v) => {
+    const i = entries.findIndex((e) => e.variant === v);
+    return i >= 0 ? measured[i]! : unsupported(where, v);
+  });
 }

@@ -12,7 +12,7 @@ import type { SocketSession, Variant } from '../contenders/types.ts';
 import type { Progress } from '../progress.ts';
 import type { Row } from '../results.ts';
 import type { Workload } from '../workloads/index.ts';
-import { compare, unsupported, type Entry, type SlotPlan } from './compare.ts';
+import { compare, inOrder, type Entry, type SlotPlan } from './compare.ts';
 
 // The server: plain JS evaluated in the worker. Each byte received asks for one copy of the stream.
 const SERVER = `
@@ -146,10 +146,7 @@ export async function tcpOf(server: Server, w: Workload, variants: readonly Vari
   try {
     const entries: Entry[] = [];
     for (const v of variants) {
-      if (!v.supports(w) || (!v.socket && !v.open)) {
-        out.push(unsupported(where, v));
-        continue;
-      }
+      if (!v.supports(w) || (!v.socket && !v.open)) continue;
       if (v.socket) {
         // the socket reads straight into the decoder: no 'data' buffers, no copy in
         const direct = await connectDirect(server.port, v.socket(w));
@@ -176,7 +173,8 @@ export async function tcpOf(server: Server, w: Workload, variants: readonly Vari
         });
       }
     }
-    out.push(...(await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} tcp`, done, total))));
+    const measured = await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} tcp`, done, total));
+    out.push(...inOrder(where, variants, entries, measured));
   } finally {
     client.close();
     for (const s of sockets) s.destroy();

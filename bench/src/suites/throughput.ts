@@ -8,7 +8,7 @@ import type { Chunking, Prepared, Variant } from '../contenders/types.ts';
 import type { Progress } from '../progress.ts';
 import type { Row } from '../results.ts';
 import type { Workload } from '../workloads/index.ts';
-import { compare, unsupported, type Entry, type SlotPlan } from './compare.ts';
+import { compare, inOrder, type Entry, type SlotPlan } from './compare.ts';
 
 export interface ThroughputOptions {
   chunkings: readonly Chunking[];
@@ -24,16 +24,14 @@ export async function throughputOf(w: Workload, variants: readonly Variant[], o:
     const entries: Entry[] = [];
     const prepared: Prepared[] = [];
     for (const v of variants) {
-      if (!v.supports(w)) {
-        out.push(unsupported(where, v));
-        continue;
-      }
+      if (!v.supports(w)) continue;
       const p = v.prepare({ workload: w, chunking });
       prepared.push(p);
       entries.push({ variant: v, run: p.run });
     }
     try {
-      out.push(...(await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} ${chunking}`, done, total))));
+      const measured = await compare(where, entries, o.plan, (done, total) => o.progress.update(`${w.name} ${chunking}`, done, total));
+      out.push(...inOrder(where, variants, entries, measured));
     } finally {
       for (const p of prepared) await p.close?.();
     }

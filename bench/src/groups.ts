@@ -39,7 +39,7 @@ export const GROUPS: Record<GroupName, Group> = {
   limit: {
     name: 'limit',
     title: 'physical limit',
-    work: 'a copy of each read into a reused, cache-resident buffer of the read size and nothing else: the floor under every row (of limit = its speed over this)',
+    work: 'a copy of each read into a reused, cache-resident buffer of the read size and nothing else: every row pays it first, so none passes it (of limit = a row’s speed over it; with --chunking whole nothing is copied and a row can)',
     reference: 'memcpy',
   },
 };

@@ -40,11 +40,11 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A round axis maximum ≥ x: 1, 2, 2.5, 5 × 10^k. */
+/** A round axis maximum ≥ x: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k. */
 function niceCeil(x: number): number {
   if (!(x > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= x) return m * p;
   return 10 * p;
 }
 
@@ -95,7 +95,8 @@ function chart(title: string, header: string[], sections: readonly Section[], no
 function header(r: Report): string[] {
   return [
     describeMachine(r.machine),
-    `${r.date}${r.options.quick ? ' · QUICK smoke run' : ''} · median of up to ${r.options.rounds} interleaved rounds, whisker p25–p75 · orange: flagged (rounds disagree more than the ratio says) · green tick: issue 12 target`,
+    `${r.date}${r.options.quick ? ' · QUICK smoke run' : ''} · bar: median over up to ${r.options.rounds} interleaved rounds of the per-round ratio, whisker: its p25–p75`,
+    'grey: the reference (1×) · red: slower than it · orange: flagged (the rounds disagree by more than the ratio says) · green tick: issue 12 target',
   ];
 }
 

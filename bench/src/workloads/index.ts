@@ -87,8 +87,9 @@ export function recordedWorkload(r: Recording): Workload {
 function sample(scale: number): Workload {
   if (!existsSync(SAMPLE_FILE)) throw new Error(`${SAMPLE_FILE} is missing: record it with \`npm run record-real -w @pgcodec/bench\``);
   let bytes: Buffer = gunzipSync(readFileSync(SAMPLE_FILE));
-  if (scale < 1) bytes = truncateResult(bytes, Math.max(1, Math.round(SAMPLE_ROWS * scale)));
-  return finish('real', `committed sample recorded from PostgreSQL 15: ${SAMPLE_QUERY}`, 'sample', 'backend', bytes);
+  const rows = Math.max(1, Math.round(SAMPLE_ROWS * Math.min(1, scale)));
+  if (rows < SAMPLE_ROWS) bytes = truncateResult(bytes, rows);
+  return finish('real', `committed sample recorded from PostgreSQL 15: ${SAMPLE_QUERY}${rows < SAMPLE_ROWS ? ` (its first ${rows} rows)` : ''}`, 'sample', 'backend', bytes);
 }
 
 const knownValues = new WeakMap<Workload, number>();

@@ -249,7 +249,7 @@ export function reportText(r: Report): string {
   if (r.othersCpuPercent !== null) {
     out.push(`other processes used ${r.othersCpuPercent}% of a core while this run measured${r.othersCpuPercent > NOISY_PERCENT ? ': EXPECT NOISE, rerun on a quiet machine' : ''}`);
   }
-  out.push(`up to ${r.options.rounds} interleaved rounds per comparison · seed 0x${r.options.seed.toString(16)}${r.options.scale !== 1 ? ` · scale ${r.options.scale}` : ''}${r.options.issueSizes ? ' · issue sizes' : ''} · MB = 10^6 bytes · medians over rounds`);
+  if (r.throughput.length + r.tcp.length + r.encode.length > 0) out.push(`up to ${r.options.rounds} interleaved rounds per comparison · seed 0x${r.options.seed.toString(16)}${r.options.scale !== 1 ? ` · scale ${r.options.scale}` : ''}${r.options.issueSizes ? ' · issue sizes' : ''} · MB = 10^6 bytes · medians over rounds`);
   for (const n of r.notes) out.push(`note: ${n}`);
   if (r.workloads.length > 0) {
     out.push('', 'workloads');

@@ -58,7 +58,8 @@ export function shape(m: PgMessage): unknown {
     if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, data(v)]));
     return x;
   };
-  const own = m.type === 'DataRow' ? { columns: (m as unknown as { columns: unknown }).columns } : { ...m };
+  // DataRow's values and Bind's parameter values are getters (built on demand), not own fields.
+  const own = m.type === 'DataRow' ? { columns: (m as unknown as { columns: unknown }).columns } : m.type === 'Bind' ? { ...m, paramValues: (m as unknown as { paramValues: unknown }).paramValues } : { ...m };
   return { type: m.type, ...(data(own) as object) };
 }
 

@@ -94,3 +94,36 @@ describe('encodings', () => {
     }
   });
 });
+
+describe('values given as strings are encoded straight into the wire bytes', () => {
+  it('DataRow: text() gives the string, bytes()/columns its UTF-8, the wire equals that of the bytes', () => {
+    const vals = ['42', null, 'grâce ✓', '', 'x'.repeat(5000)];
+    const row = new pg.DataRow({ columns: vals });
+    expect(vals.map((_, i) => row.text(i))).toEqual(vals);
+    expect(row.bytes(2)).toEqual(new TextEncoder().encode('grâce ✓'));
+    expect(row.isNull(1)).toBe(true);
+    const asBytes = new pg.DataRow({ columns: vals.map((v) => (v === null ? null : new TextEncoder().encode(v))) });
+    expect(hex(row.toWire())).toBe(hex(asBytes.toWire()));
+    expect(row.toJSON()).toEqual({ type: 'DataRow', columns: vals });
+  });
+
+  it('Bind: paramValues are bytes, in toJSON and toString too; the wire equals that of the bytes', () => {
+    const b = new pg.Bind({ statement: 's', paramFormats: [0], paramValues: ['héllo', null, Uint8Array.of(1, 2)], resultFormats: [1] });
+    expect(b.paramValues).toEqual([new TextEncoder().encode('héllo'), null, Uint8Array.of(1, 2)]);
+    expect(b.paramValues).toBe(b.paramValues); // built once
+    const bytes = new pg.Bind({ statement: 's', paramFormats: [0], paramValues: b.paramValues, resultFormats: [1] });
+    expect(hex(b.toWire())).toBe(hex(bytes.toWire()));
+    expect(Object.keys(b.toJSON())).toEqual(['type', 'portal', 'statement', 'paramFormats', 'paramValues', 'resultFormats']);
+    expect(b.toJSON().paramValues).toEqual([hex(new TextEncoder().encode('héllo')), null, '0102']);
+    expect(String(b)).toContain('paramValues=');
+    const back = pg.Bind.decode(b.toWire().subarray(5));
+    expect(back.toJSON()).toEqual(b.toJSON());
+  });
+
+  it('a value without a UTF-8 form, or of the wrong type, is refused when the message is made', () => {
+    expect(() => new pg.DataRow({ columns: ['a\uD800'] })).toThrow(pg.EncodingError);
+    expect(() => new pg.Bind({ paramValues: ['\uDC00'] })).toThrow(pg.EncodingError);
+    expect(() => new pg.Bind({ paramValues: [42 as unknown as string] })).toThrow(pg.EncodingError);
+    expect(() => new pg.DataRow({ columns: 'abc' as unknown as string[] })).toThrow(pg.EncodingError);
+  });
+});

@@ -26,7 +26,11 @@ export type Direction = 'frontend' | 'backend' | 'both';
  * re-emit their original payload instead. Messages are immutable, so this
  * can never go stale.
  */
-const rawPayloads = new WeakMap<PgMessage, Uint8Array>();
+const RAW_PAYLOAD = Symbol('pgcodec.rawPayload');
+/** A message that keeps its original payload (non-enumerable, so it is not one of its fields). */
+interface WithRaw {
+  [RAW_PAYLOAD]?: Uint8Array;
+}
 
 /**
  * Base of every protocol message: its identity (`type`, `typeCode`,
@@ -66,12 +70,12 @@ export abstract class PgMessage {
     } catch {
       // A hint over bad values: the writer reports them properly.
     }
-    const w = new Writer(this.type, hint);
+    const w = Writer.open(this.type, hint);
     try {
       const code = this.typeCode;
       if (code === null) w.beginUntyped();
       else w.begin(code.charCodeAt(0));
-      const raw = rawPayloads.get(this);
+      const raw = (this as WithRaw)[RAW_PAYLOAD];
       if (raw !== undefined) w.bytes(raw, 'payload');
       else this.writePayload(w);
       return w.finish();
@@ -154,7 +158,7 @@ export interface MessageClass<T extends PgMessage = PgMessage> {
 export function readFrame<T extends PgMessage>(cls: MessageClass<T>, r: Reader): T {
   const msg = cls.read(r);
   r.done();
-  if (r.inexactText) rawPayloads.set(msg, r.buf.subarray(r.start, r.end));
+  if (r.inexactText) Object.defineProperty(msg, RAW_PAYLOAD, { value: r.buf.subarray(r.start, r.end) });
   return msg;
 }
 
@@ -186,6 +190,23 @@ export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: 
   if (typeof v !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not a string or Uint8Array`);
   if (!isWellFormed(v)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
   return encodeText(v);
+}
+
+/**
+ * A list of values (strings, bytes, null for SQL NULL) checked as `toBytes`
+ * checks them but kept as given (a copy of the list): strings are encoded
+ * later, straight into the message's bytes.
+ */
+export function checkValueList(v: readonly (Uint8Array | string | null)[], owner: PgMessage, field: string): readonly (Uint8Array | string | null)[] {
+  if (!Array.isArray(v)) throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not an array`);
+  const out = v.slice();
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i];
+    if (x === null || x instanceof Uint8Array) continue;
+    if (typeof x !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(x)} is not a string or Uint8Array`);
+    if (!isWellFormed(x)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
+  }
+  return out;
 }
 
 /** `toBytes` over a list of values (null for SQL NULL), checking it is an array. */

@@ -17,7 +17,8 @@
 import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
+import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessage, toBytes } from './base.js';
+import { fieldsLine, plain } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCodes, readValues } from './fields.js';
 
@@ -62,8 +63,9 @@ export class Bind extends FrontendMessage {
   readonly statement: string;
   /** Parameter format codes exactly as sent: none (all text), one (applies to all), or one per parameter. */
   readonly paramFormats: readonly number[];
-  /** Parameter values; null is SQL NULL. */
-  readonly paramValues: readonly (Uint8Array | null)[];
+  /** The values as given: strings are encoded straight into the wire bytes, not first into arrays of their own. */
+  readonly #given: readonly (Uint8Array | string | null)[];
+  #values: readonly (Uint8Array | null)[] | null = null;
   /** Result column format codes exactly as sent: none, one, or one per column. */
   readonly resultFormats: readonly number[];
   constructor(opts: {
@@ -77,8 +79,25 @@ export class Bind extends FrontendMessage {
     this.portal = opts.portal ?? '';
     this.statement = opts.statement ?? '';
     this.paramFormats = opts.paramFormats ?? [];
-    this.paramValues = toByteList(opts.paramValues ?? [], this, 'paramValues');
+    this.#given = checkValueList(opts.paramValues ?? [], this, 'paramValues');
     this.resultFormats = opts.resultFormats ?? [];
+  }
+  /** Parameter values (UTF-8 bytes for those given as strings); null is SQL NULL. */
+  get paramValues(): readonly (Uint8Array | null)[] {
+    return (this.#values ??= this.#given.map((v) => (v === null ? null : toBytes(v, this, 'paramValues'))));
+  }
+  /** The fields in order, parameter values included (they are not an own property). */
+  override toJSON(): {
+    /** 'Bind' */
+    type: string;
+    [field: string]: unknown
+  } {
+    const { portal, statement, paramFormats, paramValues, resultFormats } = this;
+    return { type: this.type, ...(plain({ portal, statement, paramFormats, paramValues, resultFormats }) as object) };
+  }
+  override summary(): string {
+    const { portal, statement, paramFormats, paramValues, resultFormats } = this;
+    return fieldsLine({ portal, statement, paramFormats, paramValues, resultFormats });
   }
   /** The format of parameter i, applying the 0/1/N rule. */
   paramFormat(i: number): number {
@@ -87,12 +106,19 @@ export class Bind extends FrontendMessage {
   }
   override sizeHint(): number {
     let n = 16 + (this.portal.length + this.statement.length) * 3 + 2 * (this.paramFormats.length + this.resultFormats.length);
-    for (const p of this.paramValues) n += 4 + (p?.length ?? 0);
+    for (const p of this.#given) n += 4 + (p === null ? 0 : typeof p === 'string' ? 3 * p.length : p.length);
     return n;
   }
   writePayload(w: Writer): void {
     w.cstring(this.portal, 'portal').cstring(this.statement, 'statement').formats(this.paramFormats, 'paramFormats');
-    w.values(this.paramValues, 'paramValues').formats(this.resultFormats, 'resultFormats');
+    const given = this.#given;
+    w.size16(given.length, 'paramValues');
+    for (let i = 0; i < given.length; i++) {
+      const v = given[i]!;
+      if (typeof v === 'string') w.lengthPrefixedText(v, 'paramValues');
+      else w.lengthPrefixed(v, 'paramValues');
+    }
+    w.formats(this.resultFormats, 'resultFormats');
   }
   /** Reads the payload: portal, statement, parameter formats and values, result formats. */
   static read(r: Reader): Bind {

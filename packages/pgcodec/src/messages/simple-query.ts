@@ -16,7 +16,7 @@ import { checkIndex } from '../options.js';
 import { utf8Range, valueText } from '../wire/value-text.js';
 import { brief, quote } from './display.js';
 import { show, type Writer } from '../wire/writer.js';
-import { BackendMessage, FrontendMessage, bodyless, defineMessage, toByteList } from './base.js';
+import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode } from './fields.js';
 
@@ -153,6 +153,8 @@ export class DataRow extends BackendMessage {
   private declare col0: number;
   private declare n: number;
   private declare cache: (Uint8Array | null)[] | null;
+  /** The values a built row was given (strings are encoded straight into its wire bytes); null for decoded rows. */
+  private declare given: readonly (Uint8Array | string | null)[] | null;
 
   /**
    * A row of the given values (strings are sent as UTF-8).
@@ -169,13 +171,15 @@ export class DataRow extends BackendMessage {
       this.col0 = col0;
       this.n = n;
       this.cache = null;
+      this.given = null;
       return;
     }
-    const cols = toByteList(opts.columns, this, 'columns');
+    const given = checkValueList(opts.columns, this, 'columns');
     this.src = null;
     this.col0 = 0;
-    this.n = cols.length;
-    this.cache = cols;
+    this.n = given.length;
+    this.cache = null;
+    this.given = given;
   }
 
   /** A row over a scan's column table (no copy). */
@@ -186,8 +190,10 @@ export class DataRow extends BackendMessage {
   /** Values (null for SQL NULL). Built once, on first use; copies when the row views a decoder's buffer. */
   get columns(): readonly (Uint8Array | null)[] {
     if (this.cache === null) {
+      const given = this.given;
       const cols = new Array<Uint8Array | null>(this.n);
-      for (let i = 0; i < this.n; i++) cols[i] = this.bytes(i)?.slice() ?? null;
+      if (given !== null) for (let i = 0; i < this.n; i++) cols[i] = toBytes(given[i]!, this, 'columns');
+      else for (let i = 0; i < this.n; i++) cols[i] = this.bytes(i)?.slice() ?? null;
       this.cache = cols;
       this.src = null;
     }
@@ -202,6 +208,7 @@ export class DataRow extends BackendMessage {
   /** Length of value i, -1 for NULL; a RangeError if there is no value i. */
   private lengthOf(i: number): number {
     checkIndex('DataRow column', i, this.n);
+    if (this.cache === null && this.given !== null) this.columns;
     if (this.cache !== null) return this.cache[i]?.length ?? -1;
     const src = this.src!;
     fresh(src, 'DataRow');
@@ -227,6 +234,11 @@ export class DataRow extends BackendMessage {
   text(i: number): string | null {
     // lengthOf and bytes inlined: this is the message API's hot path.
     if (i >>> 0 !== i || i >= this.n) checkIndex('DataRow column', i, this.n);
+    const given = this.given;
+    if (given !== null) {
+      const v = given[i]!;
+      return v === null || typeof v === 'string' ? v : utf8Range(v, 0, v.length);
+    }
     const cache = this.cache;
     if (cache !== null) {
       const v = cache[i]!;
@@ -260,12 +272,29 @@ export class DataRow extends BackendMessage {
 
   override sizeHint(): number {
     let n = 7;
+    const given = this.given;
+    if (given !== null) {
+      for (let i = 0; i < this.n; i++) {
+        const v = given[i]!;
+        n += 4 + (v === null ? 0 : typeof v === 'string' ? 3 * v.length : v.length);
+      }
+      return n;
+    }
     for (let i = 0; i < this.n; i++) n += 4 + (this.bytes(i)?.length ?? 0);
     return n;
   }
 
   writePayload(w: Writer): void {
     w.size16(this.n, 'columns');
+    const given = this.given;
+    if (given !== null) {
+      for (let i = 0; i < this.n; i++) {
+        const v = given[i]!;
+        if (typeof v === 'string') w.lengthPrefixedText(v, 'columns');
+        else w.lengthPrefixed(v, 'columns');
+      }
+      return;
+    }
     for (let i = 0; i < this.n; i++) w.lengthPrefixed(this.bytes(i), 'columns');
   }
 

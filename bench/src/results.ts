@@ -91,8 +91,8 @@ export interface LargeRow {
   /** ns per byte of the value (median of passes), and relative to the same contender's 1 MiB figure. */
   nsPerByte: number;
   vs1MiB: number | null;
-  /** High-water of arrayBuffers (sampled after each read) over the value size; peak RSS growth over the value size. */
-  peakArrayBuffersPerByte: number;
+  /** High-water of external memory (array buffers and WebAssembly memory, sampled after each read) over the value size; peak RSS growth over the value size. */
+  peakExternalPerByte: number;
   peakRssPerByte: number;
   /** Child process of its own (sizes ≥ 64 MiB). */
   ownProcess: boolean;

@@ -5,7 +5,8 @@
  *   pgcodec-wasm / pgcodec-js  BackendMessageDecoder.read() the DataRow, bytes(0) its value
  *   pg-protocol                its Parser; the value arrives as a string (it has no binary mode)
  * Per size: a first pass on a fresh decoder sampling memory after every read
- * (arrayBuffers and RSS high-water over their level before it), then timed
+ * (external memory — array buffers and WebAssembly memory — and RSS,
+ * high-water over their level before it), then timed
  * passes on the same decoder; a timed sample repeats passes for ≥ 10 ms.
  */
 import { BackendMessageDecoder, CommandComplete, DataRow, FieldDescription, ReadyForQuery, RowDescription, TransactionStatus, type EngineName } from 'pgcodec';
@@ -21,7 +22,7 @@ export interface LargeArgs {
 export interface LargeChildRow {
   size: number;
   nsPerByte: number;
-  peakArrayBuffers: number;
+  peakExternal: number;
   peakRss: number;
   skipped?: string;
 }
@@ -117,16 +118,16 @@ function pgProtocol(size: number): Consumer {
 }
 
 function measure(a: LargeArgs, size: number): LargeChildRow {
-  if (a.contender === 'pg-protocol' && size > MAX_STRING) return { size, nsPerByte: 0, peakArrayBuffers: 0, peakRss: 0, skipped: 'longer than a JS string can be' };
+  if (a.contender === 'pg-protocol' && size > MAX_STRING) return { size, nsPerByte: 0, peakExternal: 0, peakRss: 0, skipped: 'longer than a JS string can be' };
   const c = a.contender === 'pg-protocol' ? pgProtocol(size) : pgcodec(a.contender === 'pgcodec-js' ? 'js' : 'wasm', size);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const base = process.memoryUsage();
-  let ab = 0;
+  let ext = 0;
   let rss = 0;
   const got = c.pass(() => {
     const m = process.memoryUsage();
-    ab = Math.max(ab, m.arrayBuffers - base.arrayBuffers);
+    ext = Math.max(ext, m.external - base.external);
     rss = Math.max(rss, m.rss - base.rss);
   });
   if (got !== size) throw new Error(`${a.contender}: value of ${got} bytes, expected ${size}`);
@@ -144,7 +145,7 @@ function measure(a: LargeArgs, size: number): LargeChildRow {
     times.push(Number(t1 - t0) / passes);
   }
   times.sort((x, y) => x - y);
-  return { size, nsPerByte: times[times.length >> 1]! / size, peakArrayBuffers: ab, peakRss: rss };
+  return { size, nsPerByte: times[times.length >> 1]! / size, peakExternal: ext, peakRss: rss };
 }
 
 const a = childArgs<LargeArgs>();

@@ -160,7 +160,7 @@ export function memoryTable(r: Report): string | null {
 
 export function largeTable(r: Report): string | null {
   if (r.large.length === 0) return null;
-  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'peak arrayBuffers', '/ value', 'peak RSS growth', '/ value', '']];
+  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'peak external', '/ value', 'peak RSS growth', '/ value', '']];
   for (const l of r.large) {
     if (l.skipped) {
       rows.push([l.contender, l.how, mib(l.size), '—', '', '', '', '', '', l.skipped]);
@@ -172,8 +172,8 @@ export function largeTable(r: Report): string | null {
       mib(l.size),
       l.nsPerByte.toFixed(3),
       l.vs1MiB === null ? '' : ratio(l.vs1MiB),
-      mib(Math.round(l.peakArrayBuffersPerByte * l.size)),
-      `${l.peakArrayBuffersPerByte.toFixed(2)}×`,
+      mib(Math.round(l.peakExternalPerByte * l.size)),
+      `${l.peakExternalPerByte.toFixed(2)}×`,
       mib(Math.round(l.peakRssPerByte * l.size)),
       `${l.peakRssPerByte.toFixed(2)}×`,
       l.ownProcess ? 'own process' : '',
@@ -182,7 +182,7 @@ export function largeTable(r: Report): string | null {
   return [
     'large values — one DataRow holding one value, fed in 64 KiB reads; time per byte relative to the 1 MiB value, peak memory relative to the value size',
     render(rows, [false, false, true, true, true, true, true, true, true, false]),
-    '  peak = high-water sampled after every read, over the level before the pass (RSS moves by pages and heap growth: meaningful from about 1 MiB up)',
+    '  peak = high-water sampled after every read, over the level before the pass; external counts array buffers and WebAssembly memory (RSS moves by pages and heap growth: meaningful from about 1 MiB up, cleanest in a process of its own)',
     '  pgcodec: read() the DataRow, bytes(0) its value; pg-protocol: its parse, the value as a string (other work: no binary mode), alongside',
   ].join('\n');
 }

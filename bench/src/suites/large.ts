@@ -55,7 +55,7 @@ export async function runLarge(o: LargeOptions): Promise<LargeRow[]> {
         size: r.size,
         nsPerByte: r.nsPerByte,
         vs1MiB: ref ? r.nsPerByte / ref : null,
-        peakArrayBuffersPerByte: r.peakArrayBuffers / r.size,
+        peakExternalPerByte: r.peakExternal / r.size,
         peakRssPerByte: r.peakRss / r.size,
         ownProcess: own,
         ...(r.skipped ? { skipped: r.skipped } : {}),

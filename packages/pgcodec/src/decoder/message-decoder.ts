@@ -47,6 +47,7 @@ import { Frame } from './frame.js';
 import { FrameBatch } from './frame-batch.js';
 import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
+import { copyBytes, copyInts } from '../wire/slab.js';
 
 /** Options of both stream decoders. */
 export interface DecoderOptions {
@@ -67,6 +68,9 @@ export interface DecoderOptions {
 }
 
 const PHASES = Object.values(ConnectionPhase);
+
+/** Largest partial message moved out of a window when the decoder drains (see nextFrameIndex). */
+export const MAX_SPILL = 4096;
 
 /** Throws TypeError / RangeError for options outside their documented types and ranges. */
 function checkOptions(opts: DecoderOptions): void {
@@ -505,9 +509,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (e !== null) throw e;
     if (scan.status !== Status.OK && scan.errorFrame === sb.start) throw this.scanError(scan);
     // Drained: nothing handed out views the window, so the engine can serve another decoder. A
-    // partial message moves out with it only if no larger than the last read: copying stays
-    // linear in the bytes received, however small the reads (else the engine stays lent).
-    if (!this.viewsOut && this.deferred === null && this.lease !== null && sb.length <= this.lastRead) this.release();
+    // partial message moves out with it only if small and no larger than the last read: copying
+    // stays linear in the bytes received however small the reads, and a large message arriving
+    // read by read keeps its window (it is being decoded: more is coming).
+    if (!this.viewsOut && this.deferred === null && this.lease !== null && sb.length <= this.lastRead && sb.length <= MAX_SPILL) this.release();
     return -1;
   }
 
@@ -639,7 +644,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
         v.arena = v.buf.subarray(start, this.scan!.consumed);
         sb.pin();
       } else {
-        v.arena = v.buf.slice(start, this.scan!.consumed);
+        v.arena = copyBytes(v.buf, start, this.scan!.consumed);
       }
       v.arenaBase = start;
     }
@@ -714,7 +719,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     let rows = v.arenaRows;
     if (rows === null || rows.buf !== arena) {
       const n = this.scan!.columnCount;
-      rows = v.arenaRows = ownedSource(arena, v.columns.slice(0, 2 * n), v.flags.length > 0 ? v.flags.slice(0, n) : undefined, v.arenaBase);
+      rows = v.arenaRows = ownedSource(arena, copyInts(v.columns, 2 * n), v.flags.length > 0 ? copyBytes(v.flags, 0, n) : undefined, v.arenaBase);
     }
     return rows;
   }

@@ -227,7 +227,8 @@ export class DataRow extends BackendMessage {
     if (len < 0) return null;
     const src = this.src!;
     const start = src.columns[2 * (this.col0 + i)]! - src.base;
-    return this.src!.buf.subarray(start, start + len);
+    const buf = src.buf;
+    return new Uint8Array(buf.buffer, buf.byteOffset + start, len); // not subarray(): no species lookup
   }
 
   /** The value as a UTF-8 string, or null. */

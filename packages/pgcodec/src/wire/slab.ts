@@ -1,6 +1,6 @@
 /**
- * Small encodings are carved out of shared slabs, as Node's Buffer pool
- * does: a fresh ArrayBuffer is allocated off the JavaScript heap and
+ * Small encodings (and the decoder's small owned copies) are carved out
+ * of shared slabs, as Node's Buffer pool does: a fresh ArrayBuffer is allocated off the JavaScript heap and
  * accounted for, which costs several times what encoding a whole Bind
  * does; a view of a slab costs one small object. Each message's bytes are
  * a view of a range nothing else ever writes to; keeping one keeps its
@@ -35,6 +35,26 @@ export function allocate(n: number): Uint8Array {
   // The constructor, not subarray(): subarray looks up a species constructor on every call.
   const out = new Uint8Array(slab.buffer, used, n);
   used = align(used + n);
+  return out;
+}
+
+/** A copy of `src[start, end)` of its own (from a slab when small). */
+export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > MAX_SLAB_ALLOCATION) return src.slice(start, end);
+  const out = allocate(n);
+  if (n <= 32) for (let i = 0; i < n; i++) out[i] = src[start + i]!;
+  else out.set(new Uint8Array(src.buffer, src.byteOffset + start, n)); // not subarray(): no species lookup
+  return out;
+}
+
+/** A copy of `src[0, count)` of its own (from a slab when small). */
+export function copyInts(src: Int32Array, count: number): Int32Array {
+  if (count * 4 > MAX_SLAB_ALLOCATION) return src.slice(0, count);
+  const b = allocate(count * 4); // slab ranges start at multiples of 8
+  const out = new Int32Array(b.buffer, b.byteOffset, count);
+  if (count <= 16) for (let i = 0; i < count; i++) out[i] = src[i]!;
+  else out.set(new Int32Array(src.buffer, src.byteOffset, count));
   return out;
 }
 

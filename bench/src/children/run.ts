@@ -6,7 +6,7 @@
  * A child gets its arguments as one JSON string and prints one JSON line.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -21,7 +21,11 @@ export function childScript(name: string): string {
   if (out === undefined) {
     mkdirSync(BUILD_DIR, { recursive: true });
     out = join(BUILD_DIR, `${name}.mjs`);
-    buildSync({ entryPoints: [resolve(HERE, `${name}.ts`)], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    const r = buildSync({ entryPoints: [resolve(HERE, `${name}.ts`)], outfile: out, write: false, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    // written beside, then renamed: a run and a test bundling at once never see half a file
+    const tmp = `${out}.${process.pid}`;
+    writeFileSync(tmp, r.outputFiles[0]!.contents);
+    renameSync(tmp, out);
     built.set(name, out);
   }
   return out;

@@ -111,7 +111,7 @@ export async function recordAll(names: readonly RealName[], o: RecordOptions): P
 /** Runs the query once and keeps its answer's bytes; the file appears only once it is complete and checked. */
 async function record(cluster: Cluster, name: RealName, query: string, rows: number, server: string, base: string): Promise<Recording> {
   const client = await MiniClient.connect(cluster.host, cluster.port, cluster.users.trust);
-  const partial = `${base}.partial`;
+  const partial = `${base}.${process.pid}.partial`;
   const fd = openSync(partial, 'w');
   try {
     await client.query(query, { onChunk: (c) => void writeSync(fd, c) });

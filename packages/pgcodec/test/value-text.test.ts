@@ -95,6 +95,33 @@ describe.each(ENGINES)('%s engine', (engine) => {
     expect(() => built.text(-1)).toThrow(RangeError);
   });
 
+  it('values larger than the window (a heap buffer, no scan flags): ASCII, non-ASCII and invalid UTF-8', () => {
+    const big = [
+      'a'.repeat(300_000),
+      `${'b'.repeat(299_999)}é`,
+      null,
+    ];
+    const bad = new Uint8Array(300_001).fill(0x63);
+    bad[150_000] = 0xff;
+    const row = new pg.DataRow({ columns: [...big, bad] }).toWire();
+    const want = [...big, lenient.decode(bad)];
+    for (const path of ['read', 'views', 'batch'] as const) {
+      const d = backend(engine, { views: path === 'views' });
+      let got: (string | null)[] | null = null;
+      for (let i = 0; i < row.length; i += 65536) {
+        d.feed(row.subarray(i, i + 65536));
+        if (path === 'batch') {
+          const b = d.readRowBatch();
+          if (b !== null) got = b.strings()[0]!;
+        } else {
+          const m = d.read();
+          if (m !== null) got = textsOf(m as pg.DataRow);
+        }
+      }
+      expect(got, path).toEqual(want);
+    }
+  });
+
   it('a view row goes stale at the next feed instead of reading over new bytes', () => {
     const d = backend(engine, { views: true });
     d.feed(bytes.subarray(0, 1000));

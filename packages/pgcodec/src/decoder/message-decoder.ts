@@ -772,6 +772,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Deepens the current scan to ASCII flags for `v` (RowBatch strings); false if `v` is stale. */
   ensureFlags(v: ScanView): void {
     fresh(v, 'RowBatch');
+    // A frame larger than the window holds long values, decoded on their own: no flags.
+    if (!this.sb.inWindow) return;
     this.flagsWanted = true;
     if (this.view === v) this.ensureScan(Detail.FLAGS);
   }

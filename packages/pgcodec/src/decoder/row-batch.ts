@@ -11,8 +11,6 @@ import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, ownedSource, type ColumnSource, type ScanView } from '../engine/scan-view.js';
 import type { RowDescription } from '../messages/simple-query.js';
 import { checkIndex } from '../options.js';
-import { latin1 } from '../wire/latin1.js';
-import { utf8 } from '../wire/text.js';
 import { valueText } from '../wire/value-text.js';
 
 /**
@@ -107,7 +105,8 @@ export class RowBatch {
     const k = this.index(r, c);
     const len = this.src.columns[2 * k + 1]!;
     if (len < 0) return null;
-    return valueText(this.src, this.src.columns[2 * k]!, len, this.flagsReady ? this.src.flags[k]! : -1);
+    const flags = this.src.flags;
+    return valueText(this.src, this.src.columns[2 * k]!, len, this.flagsReady && k < flags.length ? flags[k]! : -1);
   }
 
   /** Row r's values as views (null for NULL). */
@@ -125,13 +124,18 @@ export class RowBatch {
     this.flagsReady = true;
   }
 
-  /** Every value of every row as a string (null for NULL): one batch decode, substrings for ASCII values. */
+  /**
+   * Every value of every row as a string (null for NULL): short ASCII
+   * values are substrings of one latin1 decode of the batch (valueText),
+   * using the scan's ASCII flags where it made them; others are decoded as
+   * UTF-8 on their own.
+   */
   strings(): (string | null)[][] {
     fresh(this.src, 'RowBatch');
     this.readyFlags();
-    const { buf, columns, flags } = this.src;
-    const base = this.lo;
-    const all = latin1(buf, base, this.hi);
+    const src = this.src;
+    const { columns, flags } = src;
+    const hasFlags = flags.length > 0;
     const rows = new Array<(string | null)[]>(this.rowCount);
     const rowCols = this.rowCols;
     for (let r = 0; r < this.rowCount; r++) {
@@ -141,11 +145,7 @@ export class RowBatch {
       for (let c = 0; c < n; c++) {
         const k = first + c;
         const len = columns[2 * k + 1]!;
-        if (len < 0) out[c] = null;
-        else {
-          const s = columns[2 * k]!;
-          out[c] = flags[k] === 0 ? all.substring(s - base, s - base + len) : utf8(buf.subarray(s, s + len));
-        }
+        out[c] = len < 0 ? null : valueText(src, columns[2 * k]!, len, hasFlags ? flags[k]! : -1);
       }
       rows[r] = out;
     }

@@ -18,18 +18,14 @@ import { WasmEngine } from './wasm-engine.js';
 /** Engines kept per free list. */
 export const POOL_KEEP = 16;
 
-const free = new Map<string, Engine[]>();
+/** Free engines by kind, then window size. */
+const free = { wasm: new Map<number, Engine[]>(), js: new Map<number, Engine[]>() };
 let lent = 0;
-
-function key(name: 'wasm' | 'js', windowSize: number): string {
-  return `${name}:${windowSize}`;
-}
 
 /** An engine of this kind and window size, from the free list or new. */
 export function borrowEngine(name: 'wasm' | 'js', windowSize: number): Engine {
   lent++;
-  const list = free.get(key(name, windowSize));
-  const e = list?.pop();
+  const e = free[name].get(windowSize)?.pop();
   if (e !== undefined) return e;
   return name === 'wasm' ? new WasmEngine(windowSize) : new JsEngine(windowSize);
 }
@@ -37,15 +33,15 @@ export function borrowEngine(name: 'wasm' | 'js', windowSize: number): Engine {
 /** Takes an engine back; its window and tables may be handed to the next borrower at once. */
 export function returnEngine(e: Engine): void {
   lent--;
-  const k = key(e.name, e.windowSize);
-  let list = free.get(k);
-  if (list === undefined) free.set(k, (list = []));
+  const lists = free[e.name];
+  let list = lists.get(e.windowSize);
+  if (list === undefined) lists.set(e.windowSize, (list = []));
   if (list.length < POOL_KEEP) list.push(e);
 }
 
 /** Engines lent now and kept free (for tests and the memory benchmark). */
 export function enginePoolStats(): { lent: number; free: number } {
   let n = 0;
-  for (const list of free.values()) n += list.length;
+  for (const lists of [free.wasm, free.js]) for (const list of lists.values()) n += list.length;
   return { lent, free: n };
 }

@@ -23,7 +23,7 @@ import {
   layOut,
 } from './layout';
 
-export { scan } from './scan';
+export { highBitsIn, scan } from './scan';
 
 /**
  * Lays out an input window of `capacity` bytes (65536 to 268435456, rounded

@@ -293,3 +293,16 @@ export function scan(start: i32, end: i32, maxMessageSize: i32, detail: i32): i3
   store<i32>(RESULTS, errorFrame, R_ERROR_FRAME);
   return status;
 }
+
+/**
+ * Non-zero if any byte of input[start, end) is ≥ 0x80: the SIMD check the
+ * scan uses for its flags, for a range JS copied into the input region (a
+ * long value in a frame larger than the window). Clamped to the input
+ * region like `scan`; 0 for an empty range.
+ */
+export function highBitsIn(start: i32, end: i32): i32 {
+  if (start < 0) start = 0;
+  if (end > inputCap) end = inputCap;
+  if (end <= start) return 0;
+  return highBits(inputBase + <usize>start, end - start) != 0 ? 1 : 0;
+}

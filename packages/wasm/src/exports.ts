@@ -20,6 +20,8 @@ export interface ScanExports {
   init(capacity: number): number;
   /** Scans input[start, end) to detail 0 (frames), 1 (+ DataRow columns) or 2 (+ ASCII flags); returns the Status. */
   scan(start: number, end: number, maxMessageSize: number, detail: number): number;
+  /** 1 if any byte of input[start, end) is ≥ 0x80, else 0 (clamped to the input region). */
+  highBitsIn(start: number, end: number): number;
   /** Byte address of the input region (the bytes scans read). 0 before init. */
   inputPtr(): number;
   /** Size of the input region in bytes: init's capacity rounded up to a multiple of 64 (0 before init). */

@@ -52,7 +52,7 @@ describe.each(BUILDS)('%s build', (build) => {
     expect(names).toEqual(
       [
         'memory:memory',
-        ...['init', 'scan', 'inputPtr', 'inputCapacity', 'framesPtr', 'frameCapacity', 'columnsPtr', 'columnCapacity', 'flagsPtr', 'resultsPtr', 'heapBase']
+        ...['init', 'scan', 'highBitsIn', 'inputPtr', 'inputCapacity', 'framesPtr', 'frameCapacity', 'columnsPtr', 'columnCapacity', 'flagsPtr', 'resultsPtr', 'heapBase']
           .concat(['status', 'frameCount', 'columnCount', 'consumed', 'errorOffset', 'errorFrame'])
           .map((n) => `${n}:function`),
       ].sort(),

@@ -28,6 +28,7 @@ interface ScanExports {
   flagsPtr(): number;
   resultsPtr(): number;
   scan(start: number, end: number, maxMessageSize: number, detail: number): number;
+  highBitsIn(start: number, end: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -88,6 +89,17 @@ export class WasmEngine implements Engine {
   /** The input region: a decoder buffers here and the scan reads it in place. */
   get window(): Uint8Array {
     return this.input;
+  }
+
+  /** Whether any byte of `buf[start, end)` is ≥ 0x80: copied through the window a piece at a time, checked with SIMD. */
+  highBits(buf: Uint8Array, start: number, end: number): boolean {
+    const w = this.input;
+    for (let at = start; at < end; at += w.length) {
+      const n = Math.min(w.length, end - at);
+      w.set(new Uint8Array(buf.buffer, buf.byteOffset + at, n));
+      if (this.ex.highBitsIn(0, n) !== 0) return true;
+    }
+    return false;
   }
 
   scan(start: number, end: number, maxMessageSize: number, detail: Detail): ScanResult {

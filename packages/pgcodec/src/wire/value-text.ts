@@ -7,6 +7,7 @@
  * a byte ≥ 0x80 are decoded as UTF-8. Not-UTF-8 bytes become U+FFFD, as
  * TextDecoder does.
  */
+import { isAscii } from '../engine/ascii.js';
 import { latin1, utf8Range } from './native-text.js';
 
 export { utf8Range };
@@ -25,22 +26,6 @@ export interface TextSource {
 
 /** Values longer than this are decoded on their own. */
 const SHORT = 64;
-
-/** Whether buf[start, end) is all ASCII: four bytes at a time through an aligned Int32Array view. */
-export function isAscii(buf: Uint8Array, start: number, end: number): boolean {
-  let acc = 0;
-  let i = start;
-  const aligned = Math.min(end, start + ((4 - ((buf.byteOffset + start) & 3)) & 3));
-  for (; i < aligned; i++) acc |= buf[i]!;
-  const words = (end - i) >> 2;
-  if (words > 0) {
-    const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);
-    for (let k = 0; k < words; k++) acc |= w[k]!;
-    i += words * 4;
-  }
-  for (; i < end; i++) acc |= buf[i]!;
-  return (acc & 0x80808080) === 0;
-}
 
 /**
  * The value at buf[start, start + len) of `src` as a string (`len` ≥ 0).

@@ -11,7 +11,7 @@ import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, ownedSource, type ColumnSource, type ScanView } from '../engine/scan-view.js';
 import type { RowDescription } from '../messages/simple-query.js';
 import { checkIndex } from '../options.js';
-import { valueText } from '../wire/value-text.js';
+import { SHORT_VALUE, scanText, valueText } from '../wire/value-text.js';
 
 /**
  * What a batch needs from its decoder.
@@ -136,6 +136,10 @@ export class RowBatch {
     const src = this.src;
     const { columns, flags } = src;
     const hasFlags = flags.length > 0;
+    // valueText's common case inlined: a short value the scan flagged ASCII is a substring of the scan's latin1 image.
+    const all = hasFlags ? scanText(src) : '';
+    const lo = src.textLo;
+    const hi = src.textHi;
     const rows = new Array<(string | null)[]>(this.rowCount);
     const rowCols = this.rowCols;
     for (let r = 0; r < this.rowCount; r++) {
@@ -145,7 +149,13 @@ export class RowBatch {
       for (let c = 0; c < n; c++) {
         const k = first + c;
         const len = columns[2 * k + 1]!;
-        out[c] = len < 0 ? null : valueText(src, columns[2 * k]!, len, hasFlags ? flags[k]! : -1);
+        if (len < 0) {
+          out[c] = null;
+          continue;
+        }
+        const s = columns[2 * k]!;
+        if (hasFlags && flags[k] === 0 && len <= SHORT_VALUE && s >= lo && s + len <= hi) out[c] = all.substring(s - lo, s + len - lo);
+        else out[c] = valueText(src, s, len, hasFlags ? flags[k]! : -1);
       }
       rows[r] = out;
     }

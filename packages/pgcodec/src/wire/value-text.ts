@@ -25,7 +25,7 @@ export interface TextSource {
 }
 
 /** Values longer than this are decoded on their own. */
-const SHORT = 64;
+export const SHORT_VALUE = 64;
 
 /**
  * The value at buf[start, start + len) of `src` as a string (`len` ≥ 0).
@@ -35,12 +35,16 @@ const SHORT = 64;
 export function valueText(src: TextSource, start: number, len: number, flag: number): string {
   const end = start + len;
   if (flag > 0) return utf8Range(src.buf, start, end);
-  if (len > SHORT || start < src.textLo || end > src.textHi) {
+  if (len > SHORT_VALUE || start < src.textLo || end > src.textHi) {
     // Long: ASCII (as flagged, or checked here) is a latin1 copy, several times faster than a UTF-8 decode.
     return flag === 0 || isAscii(src.buf, start, end) ? latin1(src.buf, start, end) : utf8Range(src.buf, start, end);
   }
   const b = src.buf;
   if (flag < 0) for (let i = start; i < end; i++) if (b[i]! >= 0x80) return utf8Range(b, start, end);
-  const all = (src.text ??= latin1(b, src.textLo, src.textHi));
-  return all.substring(start - src.textLo, end - src.textLo);
+  return scanText(src).substring(start - src.textLo, end - src.textLo);
+}
+
+/** The latin1 image of `src`'s scanned range, made on first use. */
+export function scanText(src: TextSource): string {
+  return (src.text ??= latin1(src.buf, src.textLo, src.textHi));
 }

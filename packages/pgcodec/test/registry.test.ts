@@ -82,6 +82,31 @@ describe('registering new messages', () => {
     expect(d.readFrame()!.decode()).toBeInstanceOf(ServerProgress);
   });
 
+  it('readFrames() stops before a type unknown in the phase, and sees a registration made after the decoder was (its type table is per phase and registry generation)', () => {
+    class Later extends pg.BackendMessage {
+      declare readonly type: 'Later';
+      writePayload(): void {}
+      static read(): Later {
+        return new Later();
+      }
+    }
+    pg.defineMessage(Later, 'Later', 0x7b, 'backend');
+    const later = Uint8Array.of(0x7b, 0, 0, 0, 4);
+    const rfq = new pg.ReadyForQuery({ status: 'I' }).toWire();
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    d.feed(Buffer.concat([rfq, later, rfq]));
+    expect(d.readFrames()!.count).toBe(1);
+    expect(() => d.readFrames()).toThrow(expect.objectContaining({ code: pg.ErrorCode.UNKNOWN_MESSAGE_TYPE, messageType: '{' }));
+    // A decoder that has made its type table already sees a registration made afterwards.
+    const e = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.READY });
+    e.feed(rfq);
+    expect(e.readFrames()!.count).toBe(1);
+    pg.STANDARD_REGISTRY.register(Later, { typeCode: 0x7b, direction: 'backend' });
+    e.feed(Buffer.concat([later, rfq]));
+    const batch = e.readFrames()!;
+    expect([batch.count, batch.type(0), batch.type(1)]).toEqual([2, 0x7b, 0x5a]);
+  });
+
   it('a registration for some phases only, beside one for the rest', () => {
     pg.STANDARD_REGISTRY.register(Hint, { typeCode: 0x79, direction: 'frontend' });
     pg.STANDARD_REGISTRY.register(CopyHint, { typeCode: 'y', direction: 'frontend', phases: [pg.ConnectionPhase.COPY_IN] });

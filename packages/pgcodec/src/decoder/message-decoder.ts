@@ -141,6 +141,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private flagsWanted = false;
   /** Whether 'D' frames are DataRows (the backend direction). */
   protected abstract readonly dataRows: boolean;
+  /** Memo of acceptTable(), and the phase and registry generation it holds for. */
+  private accept: Int32Array | null = null;
+  private acceptPhase: ConnectionPhase | null = null;
+  private acceptGeneration = -1;
   /** Memo of rowsAreDataRows(): its answer, and the phase and registry generation it holds for. */
   private rowsFast = false;
   private rowsFastPhase: ConnectionPhase | null = null;
@@ -284,7 +288,12 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const count = this.scan!.frameCount;
     let j = i + 1;
     // Stop before a frame the next call must refuse (unknown type, over its limit).
-    while (j < count && j - i < max && this.acceptable(frames, j * FRAME_INTS)) j++;
+    const accept = this.acceptTable();
+    while (j < count && j - i < max) {
+      const f = j * FRAME_INTS;
+      if (frames[f + 2]! + 4 > accept[frames[f]!]!) break;
+      j++;
+    }
     const offset = this.streamOffset(frames[i * FRAME_INTS + 1]! - 5);
     const last = (j - 1) * FRAME_INTS;
     this.cursor = j;
@@ -501,7 +510,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (this.cursor < scan.frameCount) {
       const frames = this.view!.frames;
       const f = this.cursor * FRAME_INTS;
-      if (!this.acceptable(frames, f)) throw this.frameError(frames[f]!, frames[f + 2]! + 4, sb.offset);
+      if (frames[f + 2]! + 4 > this.acceptTable()[frames[f]!]!) throw this.frameError(frames[f]!, frames[f + 2]! + 4, sb.offset);
       return this.cursor;
     }
     // No complete frame left: a bad frame here, or a partial one whose header may already be wrong.
@@ -514,6 +523,24 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     // read by read keeps its window (it is being decoded: more is coming).
     if (!this.viewsOut && this.deferred === null && this.lease !== null && sb.length <= this.lastRead && sb.length <= MAX_SPILL) this.release();
     return -1;
+  }
+
+  /**
+   * Per type byte, the largest length field accepted in this phase, or -1
+   * for a type unknown here: `acceptable` as one lookup, for the frame loop
+   * of readFrames. Made per phase and registry generation.
+   */
+  private acceptTable(): Int32Array {
+    const phase = this.currentPhase;
+    let t = this.accept;
+    if (t === null || this.acceptPhase !== phase || this.acceptGeneration !== STANDARD_REGISTRY.generation) {
+      t = this.accept ??= new Int32Array(256);
+      const max = this.limit.max;
+      for (let b = 0; b < 256; b++) t[b] = this.pick(b) === undefined ? -1 : max[b]!;
+      this.acceptPhase = phase;
+      this.acceptGeneration = STANDARD_REGISTRY.generation;
+    }
+    return t;
   }
 
   /** Is frame-table entry `f` of a type known here, and within its limit? */

@@ -305,6 +305,13 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Index of the next frame for the frame APIs (standard phases only), -1 if none is complete. */
   nextFrame(): number {
     if (this.failure !== null) this.checkHealthy();
+    // The hot path: the next frame of the current scan, in a standard phase, of a type and length accepted here.
+    const scan = this.scan;
+    if (scan !== null && this.cursor < scan.frameCount && this.deferred === null && standardFraming(this.currentPhase, !this.dataRows)) {
+      const frames = this.view!.frames;
+      const f = this.cursor * FRAME_INTS;
+      if (frames[f + 2]! + 4 <= this.acceptTable()[frames[f]!]!) return this.cursor;
+    }
     try {
       this.raiseDeferred();
       this.requireStandard();

@@ -37,7 +37,6 @@ const MAX_STRING = 2 ** 29 - 24;
 
 /** Streams up to this size are made once, before timing. */
 const PREBUILT = 16 * 1024 * 1024;
-const TAIL = Buffer.alloc(0);
 const PATTERN = Buffer.alloc(READ, 'The quick brown fox jumps over the lazy dog. ');
 
 /** DataRow header for one value of `size` bytes: 'D' | Int32 length | Int16 1 | Int32 size. */
@@ -75,26 +74,21 @@ function reads(size: number, fresh: boolean, feed: (b: Buffer) => void): void {
 /** Makes the stream read by read. */
 function make(size: number, fresh: boolean, feed: (b: Buffer) => void): void {
   const head = rowHead(size);
-  const total = head.length + size + TAIL.length;
+  const total = head.length + size;
   for (let off = 0; off < total; off += READ) {
     const n = Math.min(READ, total - off);
     const r = fresh ? Buffer.allocUnsafe(n) : n === READ ? buf : buf.subarray(0, n);
-    // each byte from the head, the value (a text pattern) or the tail
+    // each byte from the head or the value (a text pattern)
     for (let i = 0; i < n; ) {
       const p = off + i;
       if (p < head.length) {
         const k = Math.min(n - i, head.length - p);
         head.copy(r, i, p, p + k);
         i += k;
-      } else if (p < head.length + size) {
-        const v = p - head.length;
-        const k = Math.min(n - i, head.length + size - p, READ - (v % READ));
-        PATTERN.copy(r, i, v % READ, (v % READ) + k);
-        i += k;
       } else {
-        const t = p - head.length - size;
-        const k = Math.min(n - i, TAIL.length - t);
-        TAIL.copy(r, i, t, t + k);
+        const v = p - head.length;
+        const k = Math.min(n - i, total - p, READ - (v % READ));
+        PATTERN.copy(r, i, v % READ, (v % READ) + k);
         i += k;
       }
     }

@@ -141,14 +141,15 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private flagsWanted = false;
   /** Whether 'D' frames are DataRows (the backend direction). */
   protected abstract readonly dataRows: boolean;
-  /** Memo of acceptTable(), and the phase and registry generation it holds for. */
+  /**
+   * What the phase and the registry decide, worked out once per phase and
+   * registry generation (see phaseFacts): per type byte the largest length
+   * accepted, -1 for a type unknown here; whether a 'D' frame is a DataRow.
+   */
   private accept: Int32Array | null = null;
-  private acceptPhase: ConnectionPhase | null = null;
-  private acceptGeneration = -1;
-  /** Memo of rowsAreDataRows(): its answer, and the phase and registry generation it holds for. */
   private rowsFast = false;
-  private rowsFastPhase: ConnectionPhase | null = null;
-  private rowsFastGeneration = -1;
+  private factsPhase: ConnectionPhase | null = null;
+  private factsGeneration = -1;
 
   constructor(opts: DecoderOptions, defaultPhase: ConnectionPhase, sender: 'frontend' | 'backend') {
     checkOptions(opts);
@@ -532,28 +533,22 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return -1;
   }
 
-  /**
-   * Per type byte, the largest length field accepted in this phase, or -1
-   * for a type unknown here: `acceptable` as one lookup, for the frame loop
-   * of readFrames. Made per phase and registry generation.
-   */
+  /** Per type byte, the largest length field accepted in this phase, or -1 for a type unknown here: one lookup per frame. */
   private acceptTable(): Int32Array {
-    const phase = this.currentPhase;
-    let t = this.accept;
-    if (t === null || this.acceptPhase !== phase || this.acceptGeneration !== STANDARD_REGISTRY.generation) {
-      t = this.accept ??= new Int32Array(256);
-      const max = this.limit.max;
-      for (let b = 0; b < 256; b++) t[b] = this.pick(b) === undefined ? -1 : max[b]!;
-      this.acceptPhase = phase;
-      this.acceptGeneration = STANDARD_REGISTRY.generation;
-    }
-    return t;
+    this.phaseFacts();
+    return this.accept!;
   }
 
-  /** Is frame-table entry `f` of a type known here, and within its limit? */
-  private acceptable(frames: Int32Array, f: number): boolean {
-    const type = frames[f]!;
-    return frames[f + 2]! + 4 <= this.limit.max[type]! && this.pick(type) !== undefined;
+  /** Works out what the phase and the registry decide, if either changed since the last time. */
+  private phaseFacts(): void {
+    const phase = this.currentPhase;
+    if (this.accept !== null && this.factsPhase === phase && this.factsGeneration === STANDARD_REGISTRY.generation) return;
+    const t = (this.accept ??= new Int32Array(256));
+    const max = this.limit.max;
+    for (let b = 0; b < 256; b++) t[b] = this.pick(b) === undefined ? -1 : max[b]!;
+    this.rowsFast = this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow;
+    this.factsPhase = phase;
+    this.factsGeneration = STANDARD_REGISTRY.generation;
   }
 
   /** The error for a frame of `type` with length field `len` at stream offset `offset` (its type byte). */
@@ -711,12 +706,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   /** Whether a scanned 'D' frame is read as a DataRow in this phase (standard framing, the registry's class). */
   private rowsAreDataRows(): boolean {
-    const phase = this.currentPhase;
-    if (this.rowsFastPhase !== phase || this.rowsFastGeneration !== STANDARD_REGISTRY.generation) {
-      this.rowsFast = this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow;
-      this.rowsFastPhase = phase;
-      this.rowsFastGeneration = STANDARD_REGISTRY.generation;
-    }
+    this.phaseFacts();
     return this.rowsFast;
   }
 

@@ -154,6 +154,7 @@ export class RowBatch {
           continue;
         }
         const s = columns[2 * k]!;
+        // shortAscii(), spelled out: in this loop the call measured ~10 % slower.
         if (hasFlags && flags[k] === 0 && len <= SHORT_VALUE && s >= lo && s + len <= hi) out[c] = all.substring(s - lo, s + len - lo);
         else out[c] = valueText(src, s, len, hasFlags ? flags[k]! : -1);
       }

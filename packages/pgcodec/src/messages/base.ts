@@ -187,9 +187,15 @@ export function toBytes(v: Uint8Array | string, owner: PgMessage, field: string)
 export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: string): Uint8Array | null;
 export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: string): Uint8Array | null {
   if (v === null || v instanceof Uint8Array) return v;
+  checkValue(v, owner, field);
+  return encodeText(v);
+}
+
+/** Throws EncodingError unless `v` is null, bytes, or a string with a UTF-8 form. */
+function checkValue(v: unknown, owner: PgMessage, field: string): void {
+  if (v === null || v instanceof Uint8Array) return;
   if (typeof v !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not a string or Uint8Array`);
   if (!isWellFormed(v)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
-  return encodeText(v);
 }
 
 /**
@@ -200,12 +206,7 @@ export function toBytes(v: Uint8Array | string | null, owner: PgMessage, field: 
 export function checkValueList(v: readonly (Uint8Array | string | null)[], owner: PgMessage, field: string): readonly (Uint8Array | string | null)[] {
   if (!Array.isArray(v)) throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(v)} is not an array`);
   const out = v.slice();
-  for (let i = 0; i < out.length; i++) {
-    const x = out[i];
-    if (x === null || x instanceof Uint8Array) continue;
-    if (typeof x !== 'string') throw new EncodingError(ErrorCode.WRONG_TYPE, owner.type, field, `${show(x)} is not a string or Uint8Array`);
-    if (!isWellFormed(x)) throw new EncodingError(ErrorCode.INVALID_TEXT, owner.type, field, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
-  }
+  for (let i = 0; i < out.length; i++) checkValue(out[i], owner, field);
   return out;
 }
 

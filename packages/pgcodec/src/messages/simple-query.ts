@@ -13,7 +13,7 @@ import { ErrorCode } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import { fresh, ownedSource, type ColumnSource } from '../engine/scan-view.js';
 import { checkIndex } from '../options.js';
-import { SHORT_VALUE, scanText, utf8Range, valueText } from '../wire/value-text.js';
+import { scanText, shortAscii, utf8Range, valueText } from '../wire/value-text.js';
 import { brief, quote } from './display.js';
 import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessage, toBytes } from './base.js';
@@ -254,7 +254,7 @@ export class DataRow extends BackendMessage {
     const flags = src.flags;
     const flag = k < flags.length ? flags[k]! : -1;
     // valueText's common case inlined: a short value the scan flagged ASCII is a substring of the scan's latin1 image.
-    if (flag === 0 && len <= SHORT_VALUE && start >= src.textLo && start + len <= src.textHi) return scanText(src).substring(start - src.textLo, start + len - src.textLo);
+    if (shortAscii(flag, start, len, src.textLo, src.textHi)) return scanText(src).substring(start - src.textLo, start + len - src.textLo);
     return valueText(src, start, len, flag);
   }
 

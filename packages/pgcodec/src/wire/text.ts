@@ -56,11 +56,6 @@ export function isWellFormed(s: string): boolean {
   return nativeWellFormed !== undefined ? nativeWellFormed.call(s) : !LONE_SURROGATE.test(s);
 }
 
-/** Decodes UTF-8 without the exactness report (values handed to users). */
-export function utf8(view: Uint8Array): string {
-  return lenientDecoder.decode(view);
-}
-
 /** Writes `s` as UTF-8 into `dst` at `at` (which must have room for 3 bytes per UTF-16 unit); returns bytes written. */
 export function encodeTextInto(s: string, dst: Uint8Array, at: number): number {
   // Tiny ASCII strings (names, short values) skip the native call; longer ones are faster native.

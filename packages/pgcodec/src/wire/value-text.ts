@@ -44,6 +44,15 @@ export function valueText(src: TextSource, start: number, len: number, flag: num
   return scanText(src).substring(start - src.textLo, end - src.textLo);
 }
 
+/**
+ * valueText's common case, for callers to inline in their loops: a short
+ * value the scan flagged ASCII (`flag` 0) inside the scanned range [lo, hi)
+ * (the source's textLo and textHi, read once by a loop).
+ */
+export function shortAscii(flag: number, start: number, len: number, lo: number, hi: number): boolean {
+  return flag === 0 && len <= SHORT_VALUE && start >= lo && start + len <= hi;
+}
+
 /** The latin1 image of `src`'s scanned range, made on first use. */
 export function scanText(src: TextSource): string {
   return (src.text ??= latin1(src.buf, src.textLo, src.textHi));

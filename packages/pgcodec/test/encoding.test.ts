@@ -128,6 +128,11 @@ describe('every NUL-terminated string field', () => {
     refused(() => make('\0'), E.NUL_IN_STRING, type, field);
     refused(() => make('a\uD800b'), E.INVALID_TEXT, type, field);
     refused(() => make('\uDC00'), E.INVALID_TEXT, type, field);
+    // Past the short-string loop: long strings are written first and judged after.
+    refused(() => make(`${'x'.repeat(40)}\0`), E.NUL_IN_STRING, type, field);
+    refused(() => make(`\0${'y'.repeat(40)}`), E.NUL_IN_STRING, type, field);
+    refused(() => make(`${'x'.repeat(40)}\uD800`), E.INVALID_TEXT, type, field);
+    refused(() => make(`é${'x'.repeat(40)}\0`), E.NUL_IN_STRING, type, field);
     refused(() => make(42 as unknown as string), E.WRONG_TYPE, type, field);
     for (const ok of ['plain', 'héllo wörld ✓', '😀 pair', 'x'.repeat(40)]) expect(make(ok).toWire().length).toBeGreaterThan(0);
   });

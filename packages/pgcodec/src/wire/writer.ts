@@ -301,11 +301,14 @@ export class Writer {
           b[at + i] = c;
         }
       }
-      if (i === n) this.pos += n;
-      else {
-        this.checkText(s, field);
-        this.pos += encodeTextInto(s, b, at);
+      if (i < n) {
+        // Written first, judged after (the bytes stay uncommitted until finish): as many
+        // bytes as units means all ASCII, so only a NUL can be wrong; otherwise the full check.
+        const written = encodeTextInto(s, b, at);
+        if (n <= SHORT_STRING || written !== n || s.includes('\0')) this.checkText(s, field);
+        i = written;
       }
+      this.pos += i;
     } else {
       this.checkText(s, field);
       // Near the length limit: write the exact bytes, or refuse.

@@ -47,7 +47,7 @@ import { Frame } from './frame.js';
 import { FrameBatch } from './frame-batch.js';
 import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
-import { copyBytes, copyInts } from '../wire/slab.js';
+import { copyBytes, copyScan } from '../wire/slab.js';
 
 /** Options of both stream decoders. */
 export interface DecoderOptions {
@@ -739,13 +739,17 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
 
   /** The scan's column table over its owned copy: what owned DataRows read. */
   private ownedRows(v: ScanView, start: number): ColumnSource {
-    const arena = this.ownedCopy(v, start);
-    let rows = v.arenaRows;
-    if (rows === null || rows.buf !== arena) {
-      const n = this.scan!.columnCount;
-      rows = v.arenaRows = ownedSource(arena, copyInts(v.columns, 2 * n), v.flags.length > 0 ? copyBytes(v.flags, 0, n) : undefined, v.arenaBase);
+    const n = this.scan!.columnCount;
+    const flagCount = v.flags.length > 0 ? n : 0;
+    // No copy of the bytes yet (a chunk that starts with rows): bytes and tables in one allocation.
+    const together = (v.arena === null || start < v.arenaBase) && (v.buf !== this.sb.buf || this.sb.inWindow);
+    const copy = copyScan(together ? v.buf : null, start, this.scan!.consumed, v.columns, 2 * n, v.flags, flagCount);
+    if (together) {
+      v.arena = copy.bytes;
+      v.arenaBase = start;
     }
-    return rows;
+    const arena = this.ownedCopy(v, start);
+    return (v.arenaRows = ownedSource(arena, copy.ints, copy.flags, v.arenaBase));
   }
 
   /** Reads a frame that is not standard-framed: the scan is void once these bytes are consumed. */

@@ -48,14 +48,34 @@ export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Arr
   return out;
 }
 
-/** A copy of `src[0, count)` of its own (from a slab when small). */
-export function copyInts(src: Int32Array, count: number): Int32Array {
-  if (count * 4 > MAX_SLAB_ALLOCATION) return src.slice(0, count);
-  const b = allocate(count * 4); // slab ranges start at multiples of 8
-  const out = new Int32Array(b.buffer, b.byteOffset, count);
-  if (count <= 16) for (let i = 0; i < count; i++) out[i] = src[i]!;
-  else out.set(new Int32Array(src.buffer, src.byteOffset, count));
-  return out;
+/** What `copyScan` returns: the copies, in one allocation. */
+export interface ScanCopy {
+  bytes: Uint8Array;
+  ints: Int32Array;
+  flags: Uint8Array;
+}
+
+/**
+ * Copies of `src[start, end)` (bytes null: none), of `ints[0, intCount)`
+ * and of `flags[0, flagCount)`, carved out of one allocation: an owned
+ * chunk of rows then costs one ArrayBuffer, not three (each costs more
+ * than copying tens of KiB).
+ *
+ *   [ ints (4 × intCount) | flags (flagCount) | bytes (end - start) ]
+ */
+export function copyScan(src: Uint8Array | null, start: number, end: number, ints: Int32Array, intCount: number, flags: Uint8Array, flagCount: number): ScanCopy {
+  const n = src === null ? 0 : end - start;
+  const intBytes = intCount * 4;
+  const all = allocate(intBytes + flagCount + n); // slab ranges start at multiples of 8
+  const ab = all.buffer;
+  const at = all.byteOffset;
+  const outInts = new Int32Array(ab, at, intCount);
+  outInts.set(new Int32Array(ints.buffer, ints.byteOffset, intCount)); // not subarray(): no species lookup
+  const outFlags = new Uint8Array(ab, at + intBytes, flagCount);
+  if (flagCount > 0) outFlags.set(new Uint8Array(flags.buffer, flags.byteOffset, flagCount));
+  const bytes = new Uint8Array(ab, at + intBytes + flagCount, n);
+  if (n > 0) bytes.set(new Uint8Array(src!.buffer, src!.byteOffset + start, n));
+  return { bytes, ints: outInts, flags: outFlags };
 }
 
 /**

@@ -107,6 +107,40 @@ describe('registering new messages', () => {
     expect([batch.count, batch.type(0), batch.type(1)]).toEqual([2, 0x7b, 0x5a]);
   });
 
+  it("DataRows on read()'s fast path follow a class registered for 'D' from the next feed on, and a phase change at once", () => {
+    /** A made-up DataRow stand-in: the payload kept whole. */
+    class RawRow extends pg.BackendMessage {
+      declare readonly type: 'RawRow';
+      constructor(readonly payload: Uint8Array) {
+        super();
+      }
+      writePayload(w: Writer): void {
+        w.bytes(this.payload, 'payload');
+      }
+      static read(r: Reader): RawRow {
+        return new RawRow(r.bytes(r.remaining, 'payload'));
+      }
+    }
+    pg.defineMessage(RawRow, 'RawRow', 0x44, 'backend');
+    const row = new pg.DataRow({ columns: ['1', null] }).toWire();
+    const rows = (n: number) => Buffer.concat(Array.from({ length: n }, () => row));
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.SIMPLE_QUERY });
+    d.feed(rows(3));
+    expect(d.read()).toBeInstanceOf(pg.DataRow);
+    // Registered after these frames arrived: they stay DataRows (the registry's promise is for frames fed after).
+    pg.STANDARD_REGISTRY.register(RawRow, { typeCode: 'D', direction: 'backend', phases: [pg.ConnectionPhase.EXTENDED_QUERY] });
+    expect(d.read()).toBeInstanceOf(pg.DataRow);
+    // A phase change applies to the very next message, mid-scan: here 'D' is now RawRow.
+    d.phase = pg.ConnectionPhase.EXTENDED_QUERY;
+    expect(d.read()).toBeInstanceOf(RawRow);
+    d.feed(rows(2));
+    expect(d.readRowBatch()).toBeNull(); // not DataRows here
+    expect(d.read()).toBeInstanceOf(RawRow);
+    d.phase = pg.ConnectionPhase.SIMPLE_QUERY;
+    expect(d.read()).toBeInstanceOf(pg.DataRow);
+    expect(d.read()).toBeNull();
+  });
+
   it('a registration for some phases only, beside one for the rest', () => {
     pg.STANDARD_REGISTRY.register(Hint, { typeCode: 0x79, direction: 'frontend' });
     pg.STANDARD_REGISTRY.register(CopyHint, { typeCode: 'y', direction: 'frontend', phases: [pg.ConnectionPhase.COPY_IN] });

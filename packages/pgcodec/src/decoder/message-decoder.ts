@@ -148,6 +148,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    */
   private accept: Int32Array | null = null;
   private rowsFast = false;
+  /** read()'s hot path: the DataRow length limit while scanned 'D' frames are DataRows in this phase (phaseFacts), else -1. */
+  private rowMax = -1;
   private factsPhase: ConnectionPhase | null = null;
   private factsGeneration = -1;
 
@@ -176,6 +178,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       checkOneOf('phase', p, PHASES);
       this.currentPhase = p;
       this.limit = tableFor(this.limitTables, p);
+      this.rowMax = -1; // until phaseFacts() has looked at the new phase
     }
   }
 
@@ -238,7 +241,10 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       const v = this.view!;
       const frames = v.frames;
       const at = this.cursor * FRAME_INTS;
-      if (frames[at] === BackendCode.DataRow && frames[at + 3]! >= 0 && frames[at + 2]! + 4 <= this.limit.max[BackendCode.DataRow]! && this.rowsAreDataRows()) {
+      // Only DataRows get a first column (frames[at + 3]). rowMax is what phaseFacts() worked out when
+      // the first pull after the feed made this scan (-1 after a phase change, or where 'D' is not a
+      // DataRow): a class registered for 'D' decodes frames fed after it, as the registry promises.
+      if (frames[at + 3]! >= 0 && frames[at + 2]! + 4 <= this.rowMax) {
         this.cursor++;
         this.sb.consume(frames[at + 1]! + frames[at + 2]! - this.sb.start);
         return this.rowAt(v, at);
@@ -484,6 +490,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const from = this.scan === null ? sb.start : this.scanStart;
     const result = engine.scan(from, sb.end, this.maxMessageSize, detail);
     if (this.scan === null) {
+      this.phaseFacts(); // read()'s hot path trusts rowMax for the whole scan
       this.scanStart = from;
       this.cursor = 0;
       this.view = new ScanView(sb.buf, engine.frames, engine.columns, flagsAt(engine, detail), from, result.consumed);
@@ -547,6 +554,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const max = this.limit.max;
     for (let b = 0; b < 256; b++) t[b] = this.pick(b) === undefined ? -1 : max[b]!;
     this.rowsFast = this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow;
+    this.rowMax = this.rowsFast ? max[BackendCode.DataRow]! : -1;
     this.factsPhase = phase;
     this.factsGeneration = STANDARD_REGISTRY.generation;
   }
@@ -704,15 +712,14 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return this.decodeFrame(v, i, this.advance(i));
   }
 
-  /** Whether a scanned 'D' frame is read as a DataRow in this phase (standard framing, the registry's class). */
-  private rowsAreDataRows(): boolean {
+  /**
+   * Is frame-table entry `at` a DataRow whose columns the scan worked out,
+   * read as pgcodec's DataRow in the current phase (not a class registered for 'D')?
+   */
+  private isScannedRow(frames: Int32Array, at: number): boolean {
+    if (frames[at + 3]! < 0) return false; // only DataRows get a first column
     this.phaseFacts();
     return this.rowsFast;
-  }
-
-  /** Is frame-table entry `at` a DataRow whose columns the scan worked out? */
-  private isScannedRow(frames: Int32Array, at: number): boolean {
-    return frames[at] === BackendCode.DataRow && this.dataRows && frames[at + 3]! >= 0;
   }
 
   /**
@@ -784,7 +791,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (i < 0) return null;
     const v = this.view!;
     const frames = v.frames;
-    if (frames[i * FRAME_INTS] !== BackendCode.DataRow) return null;
+    if (!this.isScannedRow(frames, i * FRAME_INTS)) return null;
     const count = this.scan!.frameCount;
     let j = i + 1;
     while (j < count && j - i < maxRows && frames[j * FRAME_INTS] === BackendCode.DataRow) j++;

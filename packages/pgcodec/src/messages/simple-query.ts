@@ -235,17 +235,9 @@ export class DataRow extends BackendMessage {
   text(i: number): string | null {
     // lengthOf and bytes inlined: this is the message API's hot path.
     if (i >>> 0 !== i || i >= this.n) checkIndex('DataRow column', i, this.n);
-    const given = this.given;
-    if (given !== null) {
-      const v = given[i]!;
-      return v === null || typeof v === 'string' ? v : utf8Range(v, 0, v.length);
-    }
-    const cache = this.cache;
-    if (cache !== null) {
-      const v = cache[i]!;
-      return v === null ? null : utf8Range(v, 0, v.length);
-    }
-    const src = this.src!;
+    // src is null for a built row and once `columns` has copied the values out: one test for the decoded case.
+    const src = this.src;
+    if (src === null) return this.givenText(i);
     if (src.stale) fresh(src, 'DataRow');
     const k = this.col0 + i;
     const len = src.columns[2 * k + 1]!;
@@ -256,6 +248,12 @@ export class DataRow extends BackendMessage {
     // valueText's common case inlined: a short value the scan flagged ASCII is a substring of the scan's latin1 image.
     if (shortAscii(flag, start, len, src.textLo, src.textHi)) return scanText(src).substring(start - src.textLo, start + len - src.textLo);
     return valueText(src, start, len, flag);
+  }
+
+  /** text(i) of a built row (its given values) or of one whose values `columns` copied out. */
+  private givenText(i: number): string | null {
+    const v = this.given !== null ? this.given[i]! : this.cache![i]!;
+    return v === null || typeof v === 'string' ? v : utf8Range(v, 0, v.length);
   }
 
   /** Values as text (null for NULL), not the buffer under them. */

@@ -91,6 +91,8 @@ export interface LargeRow {
   /** ns per byte of the value (median of passes), and relative to the same contender's 1 MiB figure. */
   nsPerByte: number;
   vs1MiB: number | null;
+  /** Relative to the floor's time per byte at the same size (a fresh buffer of the value's size, the reads copied in). */
+  vsFloor: number | null;
   /** High-water of external memory (array buffers and WebAssembly memory, sampled after each read) over the value size; peak RSS growth over the value size. */
   peakExternalPerByte: number;
   peakRssPerByte: number;

@@ -7,7 +7,7 @@
  * default engine (WebAssembly where it runs), and the JS engine is shown too.
  */
 import { formatRatioSpread } from './report/format.ts';
-import type { EncodeRow, MemoryRow, Report, Row, TargetResult } from './results.ts';
+import type { EncodeRow, LargeRow, MemoryRow, Report, Row, TargetResult } from './results.ts';
 import { spread, type Spread } from './stats.ts';
 
 /** Workloads of ordinary rows ("narrow, wide, real" in the issue). */
@@ -95,6 +95,46 @@ export function memoryTargets(rows: readonly MemoryRow[]): TargetResult[] {
   return out;
 }
 
-export function allTargets(r: Pick<Report, 'throughput' | 'encode' | 'memory'>): TargetResult[] {
-  return [...speedTargets(r.throughput), ...encodeTargets(r.encode), ...memoryTargets(r.memory)];
+export const LARGE_MAX_VS_1MIB = 2;
+export const LARGE_MAX_PEAK = 1.5;
+/** Below this, the peak is the read size and the engine's window, not the value: the memory bound is checked from here. */
+const LARGE_PEAK_FROM = 1024 * 1024;
+
+const size = (n: number) => (n >= 1024 * 1024 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`);
+
+/**
+ * Large values on the default engine: time per byte within 2× of the 1 MiB
+ * figure, peak memory ≤ 1.5× the value. Beside each, the floor at that size
+ * (a fresh buffer of the value's size, the reads copied in) over its own
+ * 1 MiB figure: where the floor moves as much, the machine's memory does.
+ */
+export function largeTargets(rows: readonly LargeRow[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const r of rows) {
+    if (r.contender !== 'pgcodec-wasm' || r.skipped || r.vs1MiB === null) continue;
+    const floor = rows.find((x) => x.contender === 'floor' && x.size === r.size && !x.skipped);
+    const context = floor?.vs1MiB != null && r.vsFloor !== null ? ` (floor ${floor.vs1MiB.toFixed(2)}× its 1 MiB; ${r.vsFloor.toFixed(2)}× the floor)` : '';
+    out.push({
+      target: `time per byte within ${LARGE_MAX_VS_1MIB}× of the 1 MiB figure`,
+      where: `${size(r.size)} · wasm (default engine)`,
+      measured: `${r.vs1MiB.toFixed(2)}×${context}`,
+      met: r.vs1MiB <= LARGE_MAX_VS_1MIB,
+      withinNoise: false,
+    });
+    if (r.size >= LARGE_PEAK_FROM) {
+      const peak = Math.max(r.peakExternalPerByte, r.peakRssPerByte);
+      out.push({
+        target: `peak memory ≤ ${LARGE_MAX_PEAK}× the value`,
+        where: `${size(r.size)} · wasm (default engine)`,
+        measured: `${peak.toFixed(2)}× (external ${r.peakExternalPerByte.toFixed(2)}×, RSS ${r.peakRssPerByte.toFixed(2)}×)`,
+        met: peak <= LARGE_MAX_PEAK,
+        withinNoise: false,
+      });
+    }
+  }
+  return out;
+}
+
+export function allTargets(r: Pick<Report, 'throughput' | 'encode' | 'memory' | 'large'>): TargetResult[] {
+  return [...speedTargets(r.throughput), ...encodeTargets(r.encode), ...memoryTargets(r.memory), ...largeTargets(r.large)];
 }

@@ -29,7 +29,7 @@ import { SCHEMA, type Report, type Row } from '../src/results.ts';
 import { roundOrder, runRounds } from '../src/rounds.ts';
 import { checkIdentical } from '../src/suites/encode.ts';
 import { rows as rowsOf, type Entry } from '../src/suites/compare.ts';
-import { speedTargets } from '../src/targets.ts';
+import { largeTargets, speedTargets } from '../src/targets.ts';
 import { frameCounts, valueChecksum } from '../src/workloads/frames.ts';
 import { SYNTHETIC_NAMES } from '../src/workloads/synthetic.ts';
 import { buildWorkload, valuesOf } from '../src/workloads/index.ts';
@@ -272,6 +272,33 @@ describe('targets', () => {
     expect(get('owned DataRows')).toMatchObject({ met: true, measured: expect.stringMatching(/^1\.00×/) });
     expect(get('≥ 4×')).toMatchObject({ met: false, withinNoise: false });
   });
+
+  it('large values: the default engine against 2× its 1 MiB figure and 1.5× the value, with the floor beside', () => {
+    const row = (contender: string, size: number, vs1MiB: number, vsFloor: number | null, ext = 1, rss = 1) => ({
+      contender,
+      how: '',
+      size,
+      nsPerByte: 1,
+      vs1MiB,
+      vsFloor,
+      peakExternalPerByte: ext,
+      peakRssPerByte: rss,
+      ownProcess: false,
+    });
+    const t = largeTargets([
+      row('floor', 1024, 8, null),
+      row('floor', 4 << 20, 1.5, null),
+      row('pgcodec-wasm', 1024, 3, 1.2, 500, 0),
+      row('pgcodec-wasm', 4 << 20, 1.9, 1.3, 1.2, 1.6),
+      row('pgcodec-js', 4 << 20, 9, 9),
+    ]);
+    expect(t.map((x) => [x.where, x.met])).toEqual([
+      ['1 KiB · wasm (default engine)', false], // time; no memory bound below 1 MiB
+      ['4 MiB · wasm (default engine)', true],
+      ['4 MiB · wasm (default engine)', false], // RSS 1.6× the value
+    ]);
+    expect(t[0]!.measured).toBe('3.00× (floor 8.00× its 1 MiB; 1.20× the floor)');
+  });
 });
 
 describe('children', () => {
@@ -280,9 +307,11 @@ describe('children', () => {
     expect(m.count).toBe(50);
     expect(m.error).toBeNull();
     expect(m.rssTotal).toBeGreaterThan(1e6);
-    const l = await runChild<LargeChildRow[]>('large', { contender: 'pgcodec-wasm', sizes: [1024, 65536], samples: 1 }, { nodeArgs: ['--expose-gc'] });
-    expect(l.map((r) => r.size)).toEqual([1024, 65536]);
-    for (const r of l) expect(r.nsPerByte).toBeGreaterThan(0);
+    for (const contender of ['pgcodec-wasm', 'floor'] as const) {
+      const l = await runChild<LargeChildRow[]>('large', { contender, sizes: [1024, 65536 + 5], samples: 1 }, { nodeArgs: ['--expose-gc'] });
+      expect(l.map((r) => r.size)).toEqual([1024, 65536 + 5]);
+      for (const r of l) expect(r.nsPerByte).toBeGreaterThan(0);
+    }
   }, 60_000);
 });
 

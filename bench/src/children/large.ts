@@ -1,12 +1,15 @@
 /**
  * Child of the large suite: one DataRow holding one value of each given
- * size, fed in 64 KiB reads to one contender. Up to 16 MiB the reads are
- * made once, before timing, so a pass times the decoder alone (for small
- * values, making the stream would otherwise be most of a pass); larger
- * streams are made read by read (a copy per read), so they never sit in
- * memory whole:
+ * size, fed in 64 KiB reads to one contender. Every read after the first
+ * holds the same bytes (the value is a pattern repeating every read), so
+ * the reads of any size are views of two buffers made once, before timing:
+ * a pass times the consumer alone at every size, and no stream sits in
+ * memory whole.
  *   pgcodec-wasm / pgcodec-js  BackendMessageDecoder.read() the DataRow, bytes(0) its value
- *   pg-protocol                its Parser; the value arrives as a string (it has no binary mode)
+ *   pg-protocol                its Parser; the value arrives as a string (it has no binary mode);
+ *                              a fresh copy of each read, as a socket hands them over (it keeps them)
+ *   floor                      the least work that leaves the caller the value in memory of its own:
+ *                              a fresh buffer of the value's size, each read's value bytes copied in
  * Per size: a first pass on a fresh decoder sampling memory after every read
  * (external memory — array buffers and WebAssembly memory — and RSS,
  * high-water over their level before it), then timed
@@ -18,7 +21,7 @@ import { Parser } from 'pg-protocol/dist/parser.js';
 import { childArgs } from './run.ts';
 
 export interface LargeArgs {
-  contender: 'pgcodec-wasm' | 'pgcodec-js' | 'pg-protocol';
+  contender: 'pgcodec-wasm' | 'pgcodec-js' | 'pg-protocol' | 'floor';
   sizes: number[];
   samples: number;
 }
@@ -35,13 +38,12 @@ const READ = 64 * 1024;
 /** V8's longest string (2^29 - 24 one-byte characters). */
 const MAX_STRING = 2 ** 29 - 24;
 
-/** Streams up to this size are made once, before timing. */
-const PREBUILT = 16 * 1024 * 1024;
 const PATTERN = Buffer.alloc(READ, 'The quick brown fox jumps over the lazy dog. ');
+const HEAD = 11;
 
 /** DataRow header for one value of `size` bytes: 'D' | Int32 length | Int16 1 | Int32 size. */
 function rowHead(size: number): Buffer {
-  const b = Buffer.alloc(11);
+  const b = Buffer.alloc(HEAD);
   b[0] = 0x44;
   b.writeUInt32BE(4 + 2 + 4 + size, 1);
   b.writeUInt16BE(1, 5);
@@ -49,50 +51,25 @@ function rowHead(size: number): Buffer {
   return b;
 }
 
-/** The reused read buffer, allocated before any measurement. */
-const buf = Buffer.allocUnsafe(READ);
+/** Every read after the first: the value bytes from READ - HEAD on, which repeat every READ bytes. */
+const MIDDLE = Buffer.concat([PATTERN.subarray(READ - HEAD), PATTERN.subarray(0, READ - HEAD)]);
 
-const prebuilt = new Map<number, Buffer[]>();
+/** The first read of each size: the header, then the value's first bytes. */
+const firsts = new Map<number, Buffer>();
 
-/** Calls `feed` with each 64 KiB read of the stream (the read buffer is reused unless `fresh`). */
+/** Calls `feed` with each 64 KiB read of the stream: views of buffers made once, or (`fresh`) a copy of each. */
 function reads(size: number, fresh: boolean, feed: (b: Buffer) => void): void {
-  if (size <= PREBUILT) {
-    let list = prebuilt.get(size);
-    if (list === undefined) {
-      list = [];
-      const out = list;
-      make(size, true, (r) => out.push(r));
-      prebuilt.set(size, list);
-    }
-    // pg-protocol keeps views of what it is fed: a fresh copy per read, as a socket hands out.
-    for (const r of list) feed(fresh ? Buffer.from(r) : r);
-    return;
+  const total = HEAD + size;
+  let first = firsts.get(size);
+  if (first === undefined) {
+    first = Buffer.concat([rowHead(size), PATTERN.subarray(0, Math.min(READ, total) - HEAD)]);
+    firsts.set(size, first);
   }
-  make(size, fresh, feed);
-}
-
-/** Makes the stream read by read. */
-function make(size: number, fresh: boolean, feed: (b: Buffer) => void): void {
-  const head = rowHead(size);
-  const total = head.length + size;
-  for (let off = 0; off < total; off += READ) {
+  feed(fresh ? Buffer.from(first) : first);
+  for (let off = READ; off < total; off += READ) {
     const n = Math.min(READ, total - off);
-    const r = fresh ? Buffer.allocUnsafe(n) : n === READ ? buf : buf.subarray(0, n);
-    // each byte from the head or the value (a text pattern)
-    for (let i = 0; i < n; ) {
-      const p = off + i;
-      if (p < head.length) {
-        const k = Math.min(n - i, head.length - p);
-        head.copy(r, i, p, p + k);
-        i += k;
-      } else {
-        const v = p - head.length;
-        const k = Math.min(n - i, total - p, READ - (v % READ));
-        PATTERN.copy(r, i, v % READ, (v % READ) + k);
-        i += k;
-      }
-    }
-    feed(r);
+    const r = n === READ ? MIDDLE : MIDDLE.subarray(0, n);
+    feed(fresh ? Buffer.from(r) : r);
   }
 }
 
@@ -112,6 +89,25 @@ function pgcodec(engine: EngineName, size: number): Consumer {
         sample?.();
       });
       return got;
+    },
+  };
+}
+
+/** The floor for an owned value: a fresh buffer of its size, each read's value bytes copied in. */
+function floorCopy(size: number): Consumer {
+  return {
+    pass(sample) {
+      const value = new Uint8Array(size);
+      let at = 0;
+      let skip = HEAD;
+      reads(size, false, (r) => {
+        const from = Math.min(skip, r.length);
+        skip -= from;
+        value.set(r.subarray(from), at);
+        at += r.length - from;
+        sample?.();
+      });
+      return at;
     },
   };
 }
@@ -136,7 +132,7 @@ function pgProtocol(size: number): Consumer {
 
 function measure(a: LargeArgs, size: number): LargeChildRow {
   if (a.contender === 'pg-protocol' && size > MAX_STRING) return { size, nsPerByte: 0, peakExternal: 0, peakRss: 0, skipped: 'longer than a JS string can be' };
-  const c = a.contender === 'pg-protocol' ? pgProtocol(size) : pgcodec(a.contender === 'pgcodec-js' ? 'js' : 'wasm', size);
+  const c = a.contender === 'pg-protocol' ? pgProtocol(size) : a.contender === 'floor' ? floorCopy(size) : pgcodec(a.contender === 'pgcodec-js' ? 'js' : 'wasm', size);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const base = process.memoryUsage();

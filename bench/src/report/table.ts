@@ -160,10 +160,10 @@ export function memoryTable(r: Report): string | null {
 
 export function largeTable(r: Report): string | null {
   if (r.large.length === 0) return null;
-  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'peak external', '/ value', 'peak RSS growth', '/ value', '']];
+  const rows: Cells[] = [['contender', 'how', 'value', 'ns/byte', 'vs 1 MiB', 'vs floor', 'peak external', '/ value', 'peak RSS growth', '/ value', '']];
   for (const l of r.large) {
     if (l.skipped) {
-      rows.push([l.contender, l.how, mib(l.size), '—', '', '', '', '', '', l.skipped]);
+      rows.push([l.contender, l.how, mib(l.size), '—', '', '', '', '', '', '', l.skipped]);
       continue;
     }
     rows.push([
@@ -172,6 +172,7 @@ export function largeTable(r: Report): string | null {
       mib(l.size),
       l.nsPerByte.toFixed(3),
       l.vs1MiB === null ? '' : ratio(l.vs1MiB),
+      l.vsFloor === null ? '' : ratio(l.vsFloor),
       mib(Math.round(l.peakExternalPerByte * l.size)),
       `${l.peakExternalPerByte.toFixed(2)}×`,
       mib(Math.round(l.peakRssPerByte * l.size)),
@@ -181,9 +182,10 @@ export function largeTable(r: Report): string | null {
   }
   return [
     'large values — one DataRow holding one value, fed in 64 KiB reads; time per byte relative to the 1 MiB value, peak memory relative to the value size',
-    render(rows, [false, false, true, true, true, true, true, true, true, false]),
+    render(rows, [false, false, true, true, true, true, true, true, true, true, false]),
     '  peak = high-water sampled after every read, over the level before the pass; external counts array buffers and WebAssembly memory (RSS moves by pages and heap growth: meaningful from about 1 MiB up, cleanest in a process of its own)',
     '  pgcodec: read() the DataRow, bytes(0) its value; pg-protocol: its parse, the value as a string (other work: no binary mode), alongside',
+    '  floor: a fresh buffer of the value\'s size, each read\'s value bytes copied in: the least work that leaves the caller a value of its own (fresh memory pays page faults; a reused buffer would not)',
   ].join('\n');
 }
 

@@ -35,8 +35,15 @@ export class RowBatch {
   /** The RowDescription these rows follow, if the decoder has seen one. */
   readonly description: RowDescription | null;
   private src: ColumnSource;
-  /** Column-table index of each row's first value, and one past the last row's. */
-  private readonly rowCols: Int32Array;
+  /**
+   * Column-table index of row r's first value: starts[at + r × stride]; the
+   * scan's frame table itself (each DataRow entry holds it), or an owned
+   * copy's own list. `endCol`: one past the last row's last value.
+   */
+  private starts: Int32Array;
+  private at: number;
+  private stride: number;
+  private endCol: number;
   /** Buffer range of the batch's payloads. */
   private lo: number;
   private hi: number;
@@ -51,17 +58,22 @@ export class RowBatch {
     this.src = v;
     this.rowCount = count;
     this.description = source?.rowDescription ?? null;
-    const rowCols = new Int32Array(count + 1);
     const frames = v.frames;
     const buf = v.buf;
-    for (let r = 0; r < count; r++) rowCols[r] = frames[(firstFrame + r) * FRAME_INTS + 3]!;
     const last = (firstFrame + count - 1) * FRAME_INTS;
     const lastStart = frames[last + 1]!;
-    rowCols[count] = rowCols[count - 1]! + ((buf[lastStart]! << 8) | buf[lastStart + 1]!);
-    this.rowCols = rowCols;
+    this.starts = frames;
+    this.at = firstFrame * FRAME_INTS + 3;
+    this.stride = FRAME_INTS;
+    this.endCol = frames[last + 3]! + ((buf[lastStart]! << 8) | buf[lastStart + 1]!);
     this.lo = frames[firstFrame * FRAME_INTS + 1]!;
     this.hi = lastStart + frames[last + 2]!;
     this.flagsReady = false;
+  }
+
+  /** Column-table index of row r's first value (r = rowCount: one past the last value). */
+  private rowCol(r: number): number {
+    return r === this.rowCount ? this.endCol : this.starts[this.at + r * this.stride]!;
   }
 
   /** The batch's DataRow frames as on the wire, one view: forward them unchanged. */
@@ -74,15 +86,15 @@ export class RowBatch {
   /** Values in row r (a RangeError if there is no row r). */
   columnCount(r: number): number {
     checkIndex('RowBatch row', r, this.rowCount);
-    return this.rowCols[r + 1]! - this.rowCols[r]!;
+    return this.rowCol(r + 1) - this.rowCol(r);
   }
 
   /** Column-table index of (r, c), after checking the batch is still valid and (r, c) exists (RangeError if not). */
   private index(r: number, c: number): number {
     fresh(this.src, 'RowBatch');
     checkIndex('RowBatch row', r, this.rowCount);
-    const first = this.rowCols[r]!;
-    checkIndex(`RowBatch column (row ${r})`, c, this.rowCols[r + 1]! - first);
+    const first = this.rowCol(r);
+    checkIndex(`RowBatch column (row ${r})`, c, this.rowCol(r + 1) - first);
     return first + c;
   }
 
@@ -135,16 +147,18 @@ export class RowBatch {
     this.readyFlags();
     const src = this.src;
     const { columns, flags } = src;
-    const hasFlags = flags.length > 0;
-    // valueText's common case inlined: a short value the scan flagged ASCII is a substring of the scan's latin1 image.
-    const all = hasFlags ? scanText(src) : '';
-    const lo = src.textLo;
-    const hi = src.textHi;
     const rows = new Array<(string | null)[]>(this.rowCount);
-    const rowCols = this.rowCols;
-    for (let r = 0; r < this.rowCount; r++) {
-      const first = rowCols[r]!;
-      const n = rowCols[r + 1]! - first;
+    const { starts, at, stride, rowCount } = this;
+    // Every value lies inside the batch, and a batch of one scan inside the scan's latin1 image: where
+    // the scan flagged ASCII, a short value is a substring of it (valueText's common case, inlined),
+    // tested per value on its flag and length alone.
+    const image = flags.length > 0 && this.lo >= src.textLo && this.hi <= src.textHi;
+    const all = image ? scanText(src) : '';
+    const lo = src.textLo;
+    let first = starts[at]!;
+    for (let r = 0; r < rowCount; r++) {
+      const next = r + 1 < rowCount ? starts[at + (r + 1) * stride]! : this.endCol;
+      const n = next - first;
       const out = new Array<string | null>(n);
       for (let c = 0; c < n; c++) {
         const k = first + c;
@@ -153,12 +167,12 @@ export class RowBatch {
           out[c] = null;
           continue;
         }
-        const s = columns[2 * k]!;
-        // shortAscii(), spelled out: in this loop the call measured ~10 % slower.
-        if (hasFlags && flags[k] === 0 && len <= SHORT_VALUE && s >= lo && s + len <= hi) out[c] = all.substring(s - lo, s + len - lo);
-        else out[c] = valueText(src, s, len, hasFlags ? flags[k]! : -1);
+        const s = columns[2 * k]! - lo;
+        if (image && flags[k] === 0 && len <= SHORT_VALUE) out[c] = all.substring(s, s + len);
+        else out[c] = valueText(src, s + lo, len, flags.length > 0 ? flags[k]! : -1);
       }
       rows[r] = out;
+      first = next;
     }
     return rows;
   }
@@ -167,8 +181,10 @@ export class RowBatch {
   toOwned(): RowBatch {
     this.readyFlags();
     const src = this.src;
-    const first = this.rowCols[0]!;
-    const last = this.rowCols[this.rowCount]!;
+    const first = this.rowCol(0);
+    const last = this.endCol;
+    const rowCols = new Int32Array(this.rowCount);
+    for (let r = 0; r < this.rowCount; r++) rowCols[r] = this.rowCol(r) - first;
     // Copy from the first frame's header, so frameBytes works on the copy too.
     const from = this.lo - 5;
     const columns = src.columns.slice(2 * first, 2 * last);
@@ -179,7 +195,10 @@ export class RowBatch {
       description: this.description,
       source: null,
       src: ownedSource(src.buf.slice(from, this.hi), columns, src.flags.slice(first, last)),
-      rowCols: this.rowCols.map((x) => x - first),
+      starts: rowCols,
+      at: 0,
+      stride: 1,
+      endCol: last - first,
       lo: 5,
       hi: this.hi - from,
       flagsReady: true,

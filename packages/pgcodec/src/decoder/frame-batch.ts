@@ -8,6 +8,7 @@ import { fresh, type ScanView } from '../engine/scan-view.js';
 import { checkIndex } from '../options.js';
 import type { PgMessage } from '../messages/base.js';
 import type { FrameSource } from './frame.js';
+import { view } from '../wire/views.js';
 
 /**
  * The complete frames at the head of the stream as one batch, indexed rather
@@ -59,7 +60,8 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
     const f = this.v.frames;
     const a = this.first * FRAME_INTS;
     const z = (this.first + this.count - 1) * FRAME_INTS;
-    return this.v.buf.subarray(f[a + 1]! - 5, f[z + 1]! + f[z + 2]!);
+    const from = f[a + 1]! - 5;
+    return view(this.v.ab, this.v.abOffset + from, f[z + 1]! + f[z + 2]! - from);
   }
 
   /** Frame i decoded into its message class. */
@@ -72,6 +74,6 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
   private range(i: number, header: number): Uint8Array {
     const at = this.at(i);
     const start = this.v.frames[at + 1]!;
-    return this.v.buf.subarray(start - header, start + this.v.frames[at + 2]!);
+    return view(this.v.ab, this.v.abOffset + start - header, header + this.v.frames[at + 2]!);
   }
 }

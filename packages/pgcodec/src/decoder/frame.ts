@@ -11,6 +11,7 @@
 import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, type ScanView } from '../engine/scan-view.js';
 import type { PgMessage } from '../messages/base.js';
+import { view } from '../wire/views.js';
 
 /**
  * What a frame needs from its decoder.
@@ -81,7 +82,7 @@ export class Frame<M extends PgMessage = PgMessage> {
     const v = this.view();
     const at = this.i * FRAME_INTS;
     const start = v.frames[at + 1]!;
-    return v.buf.subarray(start - 5 + skip, start + v.frames[at + 2]!);
+    return view(v.ab, v.abOffset + start - 5 + skip, 5 - skip + v.frames[at + 2]!);
   }
 
   /** Decodes the frame into its message class (for the decoder's direction and phase). */

@@ -12,6 +12,7 @@ import { fresh, ownedSource, type ColumnSource, type ScanView } from '../engine/
 import type { RowDescription } from '../messages/simple-query.js';
 import { checkIndex } from '../options.js';
 import { SHORT_VALUE, scanText, valueText } from '../wire/value-text.js';
+import { view } from '../wire/views.js';
 
 /**
  * What a batch needs from its decoder.
@@ -80,7 +81,7 @@ export class RowBatch {
   get frameBytes(): Uint8Array {
     fresh(this.src, 'RowBatch');
     // The first frame's header sits 5 bytes before its payload (and its column count).
-    return this.src.buf.subarray(this.lo - 5, this.hi);
+    return view(this.src.ab, this.src.abOffset + this.lo - 5, this.hi - this.lo + 5);
   }
 
   /** Values in row r (a RangeError if there is no row r). */
@@ -108,8 +109,8 @@ export class RowBatch {
     const k = this.index(r, c);
     const len = this.src.columns[2 * k + 1]!;
     if (len < 0) return null;
-    const start = this.src.columns[2 * k]!;
-    return this.src.buf.subarray(start, start + len);
+    const src = this.src;
+    return view(src.ab, src.abOffset + src.columns[2 * k]!, len);
   }
 
   /** The value as a UTF-8 string, or null. */

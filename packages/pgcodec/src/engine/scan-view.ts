@@ -19,6 +19,9 @@ export interface ColumnSource {
   readonly flags: Uint8Array;
   /** Set once the bytes may have been overwritten. */
   readonly stale: boolean;
+  /** buf's ArrayBuffer and byteOffset, read once: views are cut from them (see wire/views.ts). */
+  readonly ab: ArrayBufferLike;
+  readonly abOffset: number;
   /** latin1 image of buf[textLo, textHi) for value strings (see wire/value-text.ts); null until asked. */
   text: string | null;
   textLo: number;
@@ -34,15 +37,20 @@ export class ScanView implements ColumnSource {
   /** The column table rebased onto `arena`, for DataRows that own their bytes. */
   arenaRows: ColumnSource | null = null;
   text: string | null = null;
+  readonly ab: ArrayBufferLike;
+  readonly abOffset: number;
   constructor(
-    public buf: Uint8Array,
+    readonly buf: Uint8Array,
     public frames: Int32Array,
     public columns: Int32Array,
     public flags: Uint8Array,
     /** The scanned range: values lie in buf[textLo, textHi). */
     public textLo: number,
     public textHi: number,
-  ) {}
+  ) {
+    this.ab = buf.buffer;
+    this.abOffset = buf.byteOffset;
+  }
 }
 
 /** Throws if `src` is stale. */
@@ -52,5 +60,5 @@ export function fresh(src: ColumnSource, what: string): void {
 
 /** A column source that never goes stale: owned bytes (holding the scan's bytes from index `base` on). */
 export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0), base = 0): ColumnSource {
-  return { buf, columns, flags, stale: false, base, text: null, textLo: 0, textHi: buf.length };
+  return { buf, columns, flags, stale: false, base, text: null, textLo: 0, textHi: buf.length, ab: buf.buffer, abOffset: buf.byteOffset };
 }

@@ -27,6 +27,11 @@ export type Direction = 'frontend' | 'backend' | 'both';
  * can never go stale.
  */
 const RAW_PAYLOAD = Symbol('pgcodec.rawPayload');
+/** The type byte as a number (-1 for startup packets), beside `typeCode`: toWire() reads it without a string. */
+const TYPE_BYTE = Symbol('pgcodec.typeByte');
+interface Typed {
+  [TYPE_BYTE]: number;
+}
 /** A message that keeps its original payload (non-enumerable, so it is not one of its fields). */
 interface WithRaw {
   [RAW_PAYLOAD]?: Uint8Array;
@@ -72,9 +77,9 @@ export abstract class PgMessage {
     }
     const w = Writer.open(this.type, hint);
     try {
-      const code = this.typeCode;
-      if (code === null) w.beginUntyped();
-      else w.begin(code.charCodeAt(0));
+      const code = (this as unknown as Typed)[TYPE_BYTE];
+      if (code < 0) w.beginUntyped();
+      else w.begin(code);
       const raw = (this as WithRaw)[RAW_PAYLOAD];
       if (raw !== undefined) w.bytes(raw, 'payload');
       else this.writePayload(w);
@@ -172,6 +177,7 @@ export function defineMessage(
   Object.defineProperties(cls.prototype, {
     type: { value: type, enumerable: false },
     typeCode: { value: typeCode === null ? null : String.fromCharCode(typeCode), enumerable: false },
+    [TYPE_BYTE]: { value: typeCode ?? -1, enumerable: false },
     direction: { value: direction, enumerable: false },
   });
   // The ordinary instanceof for the class itself, not FrontendMessage's wider one it would inherit.

@@ -19,6 +19,7 @@ import { show, type Writer } from '../wire/writer.js';
 import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode } from './fields.js';
+import { view } from '../wire/views.js';
 
 /** 'Q': SQL to run with the simple query protocol (one or more statements). */
 export class Query extends FrontendMessage {
@@ -227,8 +228,7 @@ export class DataRow extends BackendMessage {
     if (len < 0) return null;
     const src = this.src!;
     const start = src.columns[2 * (this.col0 + i)]! - src.base;
-    const buf = src.buf;
-    return new Uint8Array(buf.buffer, buf.byteOffset + start, len); // not subarray(): no species lookup
+    return view(src.ab, src.abOffset + start, len);
   }
 
   /** The value as a UTF-8 string, or null. */

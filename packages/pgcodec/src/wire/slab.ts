@@ -12,11 +12,15 @@
  * (a message encoding another inside its payload) gets its own buffer.
  */
 
+import { view } from './views.js';
+
 export const SLAB_SIZE = 16 * 1024;
 /** Largest encoding carved from a slab; larger ones get their own buffer. */
 export const MAX_SLAB_ALLOCATION = SLAB_SIZE / 4;
 
 let slab = new Uint8Array(SLAB_SIZE);
+/** slab.buffer, kept: views are cut from it for every message (see wire/views.ts). */
+let slabBuffer = slab.buffer;
 let used = 0;
 let claimed = false;
 
@@ -30,10 +34,11 @@ export function allocate(n: number): Uint8Array {
   if (n > MAX_SLAB_ALLOCATION || claimed) return new Uint8Array(n);
   if (used + n > SLAB_SIZE) {
     slab = new Uint8Array(SLAB_SIZE);
+    slabBuffer = slab.buffer;
     used = 0;
   }
-  // The constructor, not subarray(): subarray looks up a species constructor on every call.
-  const out = new Uint8Array(slab.buffer, used, n);
+  // From the kept ArrayBuffer (see wire/views.ts).
+  const out = view(slabBuffer, used, n);
   used = align(used + n);
   return out;
 }
@@ -87,6 +92,7 @@ export function claimTail(room: number): number {
   if (claimed || room > MAX_SLAB_ALLOCATION) return -1;
   if (used + room > SLAB_SIZE) {
     slab = new Uint8Array(SLAB_SIZE);
+    slabBuffer = slab.buffer;
     used = 0;
   }
   claimed = true;
@@ -101,8 +107,9 @@ export function currentSlab(): Uint8Array {
 /** Keeps `buf[at, end)` for the claiming writer and returns it; the tail is free again. */
 export function commitTail(buf: Uint8Array, at: number, end: number): Uint8Array {
   claimed = false;
-  if (buf === slab) used = align(end);
-  return new Uint8Array(buf.buffer, buf.byteOffset + at, end - at);
+  if (buf !== slab) return new Uint8Array(buf.buffer, buf.byteOffset + at, end - at);
+  used = align(end);
+  return view(slabBuffer, at, end - at);
 }
 
 /** Gives the tail back unused (the writer failed, or moved to its own buffer). */

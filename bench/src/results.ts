@@ -127,6 +127,8 @@ export interface TargetResult {
   met: boolean;
   /** The measurement straddles the bound (p25 and p75 on both sides). */
   withinNoise: boolean;
+  /** Shown, not counted: the fallback (TypeScript) engine; the targets are for the default engine. */
+  informational?: boolean;
 }
 
 export interface WorkloadInfo {

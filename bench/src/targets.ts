@@ -3,8 +3,9 @@
  * bound on a ratio (median over rounds; p25–p75 shown beside it) or on a
  * memory figure. A target is met when the median is on the right side of
  * the bound; "within noise" says the rounds' p25–p75 straddles it.
- * Speed targets are shown for both engines; the memory targets name the
- * default engine (WebAssembly where it runs), and the JS engine is shown too.
+ * Targets are for the default engine (WebAssembly where it runs): what a
+ * user gets. The fallback TypeScript engine's figures are shown beside
+ * them, marked, and not counted.
  */
 import { formatRatioSpread } from './report/format.ts';
 import type { EncodeRow, LargeRow, MemoryRow, Report, Row, TargetResult } from './results.ts';
@@ -53,7 +54,7 @@ export function speedTargets(rows: readonly Row[]): TargetResult[] {
         for (const r of rows.filter((r) => r.workload === w && r.contender === engine && r.how === t.how && r.supported)) {
           const other = rows.find((x) => x.workload === w && x.chunking === r.chunking && x.contender === engine && x.how === t.over);
           const s = t.over === 'reference' ? r.vsReference : other ? pairRatio(r, other) : null;
-          if (s) out.push(result(t.target, `${w}${r.chunking === '64k' ? '' : ` (${r.chunking})`} · ${engine}`, s, t.min));
+          if (s) out.push({ ...result(t.target, `${w}${r.chunking === '64k' ? '' : ` (${r.chunking})`} · ${engine}`, s, t.min), ...(engine === 'pgcodec-js' ? { informational: true } : {}) });
         }
       }
     }
@@ -81,6 +82,7 @@ export function memoryTargets(rows: readonly MemoryRow[]): TargetResult[] {
         measured: `${KiB(per)} (RSS ${KiB(r.rssPerItem)}, heap + external ${KiB(r.heapPerItem + r.externalPerItem)})`,
         met: per <= DECODER_MAX_BYTES,
         withinNoise: false,
+        ...(r.engine === 'js' ? { informational: true } : {}),
       });
     } else if (r.rssAtTarget !== null) {
       out.push({
@@ -89,6 +91,7 @@ export function memoryTargets(rows: readonly MemoryRow[]): TargetResult[] {
         measured: `${(r.rssAtTarget / 1e6).toFixed(0)} MB${r.count < CONNECTIONS ? ` (extrapolated from ${r.count.toLocaleString('en-US')})` : ''}`,
         met: r.rssAtTarget <= CONNECTIONS_MAX_RSS,
         withinNoise: false,
+        ...(r.engine === 'js' ? { informational: true } : {}),
       });
     }
   }

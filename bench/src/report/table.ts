@@ -129,11 +129,13 @@ export function targetsTable(r: Report): string | null {
   const rows: Cells[] = [['target (issue 12)', 'where', 'measured (median, p25–p75 of rounds)', 'result']];
   let last = '';
   for (const t of r.targets) {
-    rows.push([t.target === last ? '' : t.target, t.where, t.measured, `${t.met ? 'met' : 'NOT met'}${t.withinNoise ? ' (within noise)' : ''}`]);
+    const result = `${t.met ? 'met' : 'NOT met'}${t.withinNoise ? ' (within noise)' : ''}`;
+    rows.push([t.target === last ? '' : t.target, t.where, t.measured, t.informational ? `(${result}: fallback engine, not counted)` : result]);
     last = t.target;
   }
-  const met = r.targets.filter((t) => t.met).length;
-  return [`targets: ${met} of ${r.targets.length} met`, render(rows, [false, false, false, false])].join('\n');
+  const counted = r.targets.filter((t) => !t.informational);
+  const met = counted.filter((t) => t.met).length;
+  return [`targets (default engine): ${met} of ${counted.length} met`, render(rows, [false, false, false, false])].join('\n');
 }
 
 export function memoryTable(r: Report): string | null {

@@ -28,9 +28,13 @@ export interface ColumnSource {
   textHi: number;
 }
 
+/**
+ * A scan's tables as its frames, row batches and rows see them. Owned
+ * copies of rows are ScanViews too (see ownedSource), so DataRow and
+ * RowBatch read one shape of source whichever kind they hold.
+ */
 export class ScanView implements ColumnSource {
   stale = false;
-  readonly base = 0;
   /** Owned copy of scanned bytes from `arenaBase` on, for messages that keep their bytes. */
   arena: Uint8Array | null = null;
   arenaBase = 0;
@@ -47,6 +51,8 @@ export class ScanView implements ColumnSource {
     /** The scanned range: values lie in buf[textLo, textHi). */
     public textLo: number,
     public textHi: number,
+    /** What to subtract from a start index to index `buf` (see ColumnSource). */
+    readonly base = 0,
   ) {
     this.ab = buf.buffer;
     this.abOffset = buf.byteOffset;
@@ -59,6 +65,9 @@ export function fresh(src: ColumnSource, what: string): void {
 }
 
 /** A column source that never goes stale: owned bytes (holding the scan's bytes from index `base` on). */
-export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = new Uint8Array(0), base = 0): ColumnSource {
-  return { buf, columns, flags, stale: false, base, text: null, textLo: 0, textHi: buf.length, ab: buf.buffer, abOffset: buf.byteOffset };
+export function ownedSource(buf: Uint8Array, columns: Int32Array, flags: Uint8Array = NO_FLAGS, base = 0): ColumnSource {
+  return new ScanView(buf, NO_FRAMES, columns, flags, 0, buf.length, base);
 }
+
+const NO_FRAMES = new Int32Array(0);
+const NO_FLAGS = new Uint8Array(0);

@@ -79,6 +79,24 @@ describe.each(ENGINES)('%s engine', (engine) => {
     expect(of.typeCode).toBe('C');
   });
 
+  it('owned frames of every size (on the heap, from a slab, of their own) keep their bytes and payload across feeds', () => {
+    const sizes = [0, 59, 60, 61, 500, 4091, 4092, 4093, 20_000]; // payloads: frames of 5 + size bytes, around 64 and 4096
+    const frames = sizes.map((n, k) => new pg.CopyData({ data: new Uint8Array(n).fill(0x41 + k) }).toWire());
+    const o = unforced(() => new pg.BackendMessageDecoder({ phase: P.COPY_OUT, engine, owned: true }));
+    const kept: pg.Frame[] = [];
+    for (const f of frames) {
+      o.feed(f);
+      for (let fr = o.readFrame(); fr !== null; fr = o.readFrame()) kept.push(fr);
+      o.feed(new Uint8Array(0));
+    }
+    // Later feeds reuse the window and the slabs: nothing kept may change.
+    for (const f of frames) o.feed(f);
+    for (let fr = o.readFrame(); fr !== null; fr = o.readFrame());
+    expect(kept.map((f) => Buffer.from(f.bytes).equals(Buffer.from(frames[kept.indexOf(f)]!)))).toEqual(sizes.map(() => true));
+    expect(kept.map((f) => f.payload.length)).toEqual(sizes);
+    expect(kept.map((f) => (f.decode() as pg.CopyData).data.every((b, _, a) => b === a[0]))).toEqual(sizes.map(() => true));
+  });
+
   it("owned rows of one read share that read's copy: one copy per chunk, not per row", () => {
     const d = unforced(() => new pg.BackendMessageDecoder({ phase: P.READY, engine }));
     d.feed(Buffer.concat(result(100)));

@@ -11,6 +11,7 @@
 import { FRAME_INTS } from '../engine/engine.js';
 import { fresh, type ScanView } from '../engine/scan-view.js';
 import type { PgMessage } from '../messages/base.js';
+import { copyRange } from '../wire/slab.js';
 import { view } from '../wire/views.js';
 
 /**
@@ -42,7 +43,14 @@ export class Frame<M extends PgMessage = PgMessage> {
     this.v = v;
     this.i = i;
     this.offset = offset;
-    this.copied = owned ? this.slice(0).slice() : null;
+    if (owned) {
+      // Its own bytes, carved from a slab when small (as encodings are): a fresh ArrayBuffer per frame costs more than the copy.
+      const at = i * FRAME_INTS;
+      const start = v.frames[at + 1]!;
+      this.copied = copyRange(v.buf, v.ab, v.abOffset, start - 5, start + v.frames[at + 2]!);
+    } else {
+      this.copied = null;
+    }
   }
 
   private view(): ScanView {

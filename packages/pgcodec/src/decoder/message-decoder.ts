@@ -662,7 +662,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     // Other messages own their bytes: they read a copy (see ownedCopy).
     const arena = this.ownedCopy(v, start);
     const at0 = start - v.arenaBase;
-    const msg = readFrame(cls, new Reader(arena, at0, at0 + len, typeLabel(type), offset + 5)) as M;
+    const msg = readFrame(cls, new Reader(arena, at0, at0 + len, typeLabel(type), offset + 5, v.arenaAb, v.arenaAbOffset)) as M;
     if (msg instanceof RowDescription) this.rowDescription = msg;
     return msg;
   }
@@ -684,6 +684,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
         v.arena = copyBytes(v.buf, start, this.scan!.consumed);
       }
       v.arenaBase = start;
+      v.arenaAb = v.arena.buffer;
+      v.arenaAbOffset = v.arena.byteOffset;
     }
     return v.arena;
   }
@@ -754,6 +756,8 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (together) {
       v.arena = copy.bytes;
       v.arenaBase = start;
+      v.arenaAb = copy.bytes.buffer;
+      v.arenaAbOffset = copy.bytes.byteOffset;
     }
     const arena = this.ownedCopy(v, start);
     return (v.arenaRows = ownedSource(arena, copy.ints, copy.flags, v.arenaBase));

@@ -38,6 +38,9 @@ export class ScanView implements ColumnSource {
   /** Owned copy of scanned bytes from `arenaBase` on, for messages that keep their bytes. */
   arena: Uint8Array | null = null;
   arenaBase = 0;
+  /** arena's ArrayBuffer and byteOffset, read once (see wire/views.ts). */
+  arenaAb: ArrayBufferLike | null = null;
+  arenaAbOffset = 0;
   /** The column table rebased onto `arena`, for DataRows that own their bytes. */
   arenaRows: ColumnSource | null = null;
   text: string | null = null;

@@ -6,6 +6,7 @@
  */
 import { DecodingError, ErrorCode } from '../errors.js';
 import { decodeText } from './text.js';
+import { view } from './views.js';
 
 /**
  * The reader a message class's `read` gets: confined to one payload, each
@@ -24,6 +25,8 @@ export class Reader {
    * @param end index one past the payload's last byte
    * @param messageType the frame's type letter (or packet name), for errors
    * @param origin stream offset of `buf[start]`, for errors
+   * @param ab `buf.buffer`, if the caller has it at hand: byte fields are then cut from it (see views.ts)
+   * @param abOffset `buf.byteOffset`, with `ab`
    */
   constructor(
     readonly buf: Uint8Array,
@@ -31,8 +34,15 @@ export class Reader {
     readonly end: number,
     readonly messageType: string,
     readonly origin: number = 0,
+    private readonly ab: ArrayBufferLike | null = null,
+    private readonly abOffset = 0,
   ) {
     this.pos = start;
+  }
+
+  /** buf[p, p + n) as a view. */
+  private cut(p: number, n: number): Uint8Array {
+    return this.ab !== null ? view(this.ab, this.abOffset + p, n) : this.buf.subarray(p, p + n);
   }
 
   /** A reader over all of `payload`. */
@@ -104,14 +114,14 @@ export class Reader {
     this.need(n, what);
     const p = this.pos;
     this.pos = p + n;
-    return this.buf.subarray(p, p + n);
+    return this.cut(p, n);
   }
 
   /** A view of everything left in the frame. */
   rest(): Uint8Array {
     const p = this.pos;
     this.pos = this.end;
-    return this.buf.subarray(p, this.end);
+    return this.cut(p, this.end - p);
   }
 
   /** Index of the NUL ending the string that starts at `pos`. */

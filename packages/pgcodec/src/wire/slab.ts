@@ -43,6 +43,19 @@ export function allocate(n: number): Uint8Array {
   return out;
 }
 
+/** copyBytes of a buffer whose ArrayBuffer and byteOffset the caller keeps (`ab`, `abOffset`; see views.ts). */
+export function copyRange(src: Uint8Array, ab: ArrayBufferLike, abOffset: number, start: number, end: number): Uint8Array {
+  const n = end - start;
+  // Up to 64 bytes V8 keeps a typed array's bytes on its heap: cheaper than any view of a slab.
+  if (n <= ON_HEAP || n > MAX_SLAB_ALLOCATION) return src.slice(start, end);
+  const out = allocate(n);
+  out.set(view(ab, abOffset + start, n));
+  return out;
+}
+
+/** V8's largest typed array kept on its heap (typed_array_max_size_in_heap). */
+const ON_HEAP = 64;
+
 /** A copy of `src[start, end)` of its own (from a slab when small). */
 export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
   const n = end - start;

@@ -678,16 +678,13 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       const sb = this.sb;
       if (v.buf === sb.buf && !sb.inWindow) {
         // A heap buffer (a frame larger than the window): hand it over instead of copying it.
-        v.arena = v.buf.subarray(start, this.scan!.consumed);
+        keepArena(v, v.buf.subarray(start, this.scan!.consumed), start);
         sb.pin();
       } else {
-        v.arena = copyBytes(v.buf, start, this.scan!.consumed);
+        keepArena(v, copyBytes(v.buf, start, this.scan!.consumed), start);
       }
-      v.arenaBase = start;
-      v.arenaAb = v.arena.buffer;
-      v.arenaAbOffset = v.arena.byteOffset;
     }
-    return v.arena;
+    return v.arena!;
   }
 
   /** Decodes a whole standard frame held in `bytes` (an owned frame's copy). */
@@ -753,12 +750,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     // No copy of the bytes yet (a chunk that starts with rows): bytes and tables in one allocation.
     const together = (v.arena === null || start < v.arenaBase) && (v.buf !== this.sb.buf || this.sb.inWindow);
     const copy = copyScan(together ? v.buf : null, start, this.scan!.consumed, v.columns, 2 * n, v.flags, flagCount);
-    if (together) {
-      v.arena = copy.bytes;
-      v.arenaBase = start;
-      v.arenaAb = copy.bytes.buffer;
-      v.arenaAbOffset = copy.bytes.byteOffset;
-    }
+    if (together) keepArena(v, copy.bytes, start);
     const arena = this.ownedCopy(v, start);
     return (v.arenaRows = ownedSource(arena, copy.ints, copy.flags, v.arenaBase));
   }
@@ -845,6 +837,14 @@ class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
   [Symbol.iterator](): IterableIterator<Frame<M>> {
     return this;
   }
+}
+
+/** Makes `arena` (a copy of the scan's bytes from index `base` on) the scan's owned copy, with its ArrayBuffer and offset read once. */
+function keepArena(v: ScanView, arena: Uint8Array, base: number): void {
+  v.arena = arena;
+  v.arenaBase = base;
+  v.arenaAb = arena.buffer;
+  v.arenaAbOffset = arena.byteOffset;
 }
 
 /** Iteration over read(), without a generator. */

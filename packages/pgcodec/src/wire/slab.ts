@@ -43,6 +43,9 @@ export function allocate(n: number): Uint8Array {
   return out;
 }
 
+/** V8's largest typed array kept on its heap (typed_array_max_size_in_heap). */
+const ON_HEAP = 64;
+
 /** copyBytes of a buffer whose ArrayBuffer and byteOffset the caller keeps (`ab`, `abOffset`; see views.ts). */
 export function copyRange(src: Uint8Array, ab: ArrayBufferLike, abOffset: number, start: number, end: number): Uint8Array {
   const n = end - start;
@@ -52,9 +55,6 @@ export function copyRange(src: Uint8Array, ab: ArrayBufferLike, abOffset: number
   out.set(view(ab, abOffset + start, n));
   return out;
 }
-
-/** V8's largest typed array kept on its heap (typed_array_max_size_in_heap). */
-const ON_HEAP = 64;
 
 /** A copy of `src[start, end)` of its own (from a slab when small). */
 export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {

@@ -141,6 +141,19 @@ describe('registering new messages', () => {
     expect(d.read()).toBeNull();
   });
 
+  it("read()'s DataRow fast path survives a round trip through another phase between two feeds", () => {
+    const row = new pg.DataRow({ columns: ['1'] }).toWire();
+    const d = new pg.BackendMessageDecoder({ phase: pg.ConnectionPhase.SIMPLE_QUERY });
+    d.feed(Buffer.concat([row, row]));
+    expect(d.read()).toBeInstanceOf(pg.DataRow);
+    // As a connection does after ReadyForQuery and the next Query: READY, then SIMPLE_QUERY again.
+    d.phase = pg.ConnectionPhase.READY;
+    d.phase = pg.ConnectionPhase.SIMPLE_QUERY;
+    // White-box: the fast path's limit is back (phaseFacts' memo for SIMPLE_QUERY still holds and would not reset it).
+    expect((d as unknown as { rowMax: number }).rowMax).toBeGreaterThan(0);
+    expect(d.read()).toBeInstanceOf(pg.DataRow);
+  });
+
   it('a registration for some phases only, beside one for the rest', () => {
     pg.STANDARD_REGISTRY.register(Hint, { typeCode: 0x79, direction: 'frontend' });
     pg.STANDARD_REGISTRY.register(CopyHint, { typeCode: 'y', direction: 'frontend', phases: [pg.ConnectionPhase.COPY_IN] });

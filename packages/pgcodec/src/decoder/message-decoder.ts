@@ -178,7 +178,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       checkOneOf('phase', p, PHASES);
       this.currentPhase = p;
       this.limit = tableFor(this.limitTables, p);
-      this.rowMax = -1; // until phaseFacts() has looked at the new phase
+      // Back in the phase phaseFacts() last worked out, its answer holds again (phaseFacts would return
+      // early and leave read()'s fast path off); any other phase waits for phaseFacts().
+      this.rowMax = p === this.factsPhase && this.rowsFast ? this.limit.max[BackendCode.DataRow]! : -1;
     }
   }
 
@@ -242,8 +244,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       const frames = v.frames;
       const at = this.cursor * FRAME_INTS;
       // Only DataRows get a first column (frames[at + 3]). rowMax is what phaseFacts() worked out when
-      // the first pull after the feed made this scan (-1 after a phase change, or where 'D' is not a
-      // DataRow): a class registered for 'D' decodes frames fed after it, as the registry promises.
+      // the first pull after the feed made this scan (-1 after a change to a phase it has not worked out,
+      // or where 'D' is not a DataRow): a class registered for 'D' decodes frames fed after it, as the
+      // registry promises.
       if (frames[at + 3]! >= 0 && frames[at + 2]! + 4 <= this.rowMax) {
         this.cursor++;
         this.sb.consume(frames[at + 1]! + frames[at + 2]! - this.sb.start);
@@ -298,7 +301,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const accept = this.acceptTable();
     while (j < count && j - i < max) {
       const f = j * FRAME_INTS;
-      if (frames[f + 2]! + 4 > accept[frames[f]!]!) break;
+      if (!fits(accept, frames, f)) break;
       j++;
     }
     const offset = this.streamOffset(frames[i * FRAME_INTS + 1]! - 5);
@@ -317,7 +320,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (scan !== null && this.cursor < scan.frameCount && this.deferred === null && standardFraming(this.currentPhase, !this.dataRows)) {
       const frames = this.view!.frames;
       const f = this.cursor * FRAME_INTS;
-      if (frames[f + 2]! + 4 <= this.acceptTable()[frames[f]!]!) return this.cursor;
+      if (fits(this.acceptTable(), frames, f)) return this.cursor;
     }
     try {
       this.raiseDeferred();
@@ -525,7 +528,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (this.cursor < scan.frameCount) {
       const frames = this.view!.frames;
       const f = this.cursor * FRAME_INTS;
-      if (frames[f + 2]! + 4 > this.acceptTable()[frames[f]!]!) throw this.frameError(frames[f]!, frames[f + 2]! + 4, sb.offset);
+      if (!fits(this.acceptTable(), frames, f)) throw this.frameError(frames[f]!, frames[f + 2]! + 4, sb.offset);
       return this.cursor;
     }
     // No complete frame left: a bad frame here, or a partial one whose header may already be wrong.
@@ -837,6 +840,11 @@ class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
   [Symbol.iterator](): IterableIterator<Frame<M>> {
     return this;
   }
+}
+
+/** Is frame-table entry `f` of a type known here, within its limit (`accept`: see phaseFacts)? */
+function fits(accept: Int32Array, frames: Int32Array, f: number): boolean {
+  return frames[f + 2]! + 4 <= accept[frames[f]!]!;
 }
 
 /** Makes `arena` (a copy of the scan's bytes from index `base` on) the scan's owned copy, with its ArrayBuffer and offset read once. */

@@ -51,9 +51,11 @@ export function proxySession(
  * The same proxy on the frame path: after startup, frames and row batches
  * are forwarded with `sendFrame`/`sendRowBatch` (their own bytes, checked by
  * both state machines, decoded only where a machine needs more than the
- * type); startup and authentication go through receive/send.
+ * type); startup and authentication go through receive/send. With
+ * `batches`, every frame of a read goes as one batch (readFrames/sendFrames,
+ * each frame decoded at most once for both state machines).
  */
-export function proxySessionFrames(session: RecordedSession, opts: { engine?: pg.EngineName } = {}): ProxyResult {
+export function proxySessionFrames(session: RecordedSession, opts: { engine?: pg.EngineName; batches?: boolean } = {}): ProxyResult {
   const toClient = new pg.BackendConnection({ strict: true, engine: opts.engine });
   const toServer = new pg.FrontendConnection({ strict: true, engine: opts.engine });
   const EMPTY = new Uint8Array(0);
@@ -75,6 +77,13 @@ export function proxySessionFrames(session: RecordedSession, opts: { engine?: pg
           if (got.length === 0) break;
           continue;
         }
+        if (opts.batches) {
+          const fb = toClient.readFrames();
+          if (fb === null) break;
+          outF.push(toServer.sendFrames(fb).slice());
+          messages += fb.count;
+          continue;
+        }
         const f = toClient.readFrame();
         if (f === null) break;
         // Views are valid until the next feed: keep a copy (a socket.write may hold on to them too).
@@ -90,6 +99,13 @@ export function proxySessionFrames(session: RecordedSession, opts: { engine?: pg
           const got = [...toServer.receive(EMPTY)];
           for (const m of got) outB.push(toClient.send(m)), messages++;
           if (got.length === 0) break;
+          continue;
+        }
+        if (opts.batches) {
+          const fb = toServer.readFrames();
+          if (fb === null) break;
+          outB.push(toClient.sendFrames(fb).slice());
+          messages += fb.count;
           continue;
         }
         const b = toServer.readRowBatch();

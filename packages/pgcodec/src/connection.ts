@@ -20,6 +20,7 @@ import type { AnyBackendMessage, AnyFrontendMessage } from './messages/index.js'
 import type { BackendMessage, FrontendMessage } from './messages/base.js';
 import { BackendMessageDecoder } from './decoder/backend-decoder.js';
 import type { Frame } from './decoder/frame.js';
+import type { FrameBatch } from './decoder/frame-batch.js';
 import type { RowBatch } from './decoder/row-batch.js';
 import { BackendCode } from './messages/codes.js';
 import { CopyData } from './messages/copy.js';
@@ -197,6 +198,41 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     return f;
   }
 
+  /**
+   * Every complete frame buffered (up to `max`) as one batch, each checked
+   * against the phase as `readFrame()` checks one (a frame's message is
+   * decoded once, and kept for `sendFrames` on the other connection). After
+   * a frame that changes the phase, the frames that follow are judged and
+   * decoded as in the new phase (the batch ends before one not accepted
+   * there: the next call raises it). If a frame fails its check, the frames
+   * before it come back as a batch and the next call throws. Valid until the
+   * next feed.
+   */
+  readFrames(max = Infinity): FrameBatch<In> | null {
+    this.syncDecoder();
+    const b = this.guard(() => this.decoder.readFrames(max));
+    if (b === null) return null;
+    const rows = this.receivesDataRows;
+    const n = b.count;
+    for (let i = 0; i < n; i++) {
+      const t = b.type(i);
+      const phase = this.machine.phase;
+      try {
+        this.check(t === COPY_DATA ? (COPY_DATA_STANDIN as unknown as In) : t === DATA_ROW && rows ? (DATA_ROW_STANDIN as unknown as In) : this.guard(() => b.decode(i)));
+      } catch (e) {
+        if (i === 0) throw e;
+        return this.decoder.keepFrames(b, i); // what was valid before it; this connection has failed, the next pull says why
+      }
+      if (i + 1 < n && this.machine.phase !== phase) {
+        // The frames after it are judged and decoded as in the new phase; a batch ends before one that is not accepted there.
+        this.syncDecoder();
+        const kept = this.decoder.refit(b, i + 1);
+        if (kept !== b) return kept;
+      }
+    }
+    return b;
+  }
+
   /** Whether 'D' frames received are DataRows (a client's view) rather than Describes. */
   protected readonly receivesDataRows: boolean = false;
 
@@ -224,6 +260,23 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     const standIn = t === COPY_DATA ? COPY_DATA_STANDIN : t === DATA_ROW && this.sendsDataRows ? DATA_ROW_STANDIN : null;
     this.checkSend(standIn !== null ? (standIn as unknown as Out) : frame.decode());
     const bytes = frame.bytes;
+    this.onSend(bytes);
+    return bytes;
+  }
+
+  /**
+   * Sends a batch of frames another connection read (`readFrames()`), each
+   * checked like `sendFrame` (using the message the reading side decoded),
+   * not re-encoded: returns (and passes to `onSend`) the batch's bytes as
+   * they came, one view for one write.
+   */
+  sendFrames(batch: FrameBatch<Out>): Uint8Array {
+    const rows = this.sendsDataRows;
+    for (let i = 0; i < batch.count; i++) {
+      const t = batch.type(i);
+      this.checkSend(t === COPY_DATA ? (COPY_DATA_STANDIN as unknown as Out) : t === DATA_ROW && rows ? (DATA_ROW_STANDIN as unknown as Out) : batch.decode(i));
+    }
+    const bytes = batch.allBytes;
     this.onSend(bytes);
     return bytes;
   }

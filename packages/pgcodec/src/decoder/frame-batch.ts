@@ -16,16 +16,31 @@ import { view } from '../wire/views.js';
  * @inlineType ScanView
  */
 export class FrameBatch<M extends PgMessage = PgMessage> {
+  /** Messages decoded so far, by frame: a connection checking the batch and the one forwarding it decode each frame once. */
+  private decoded: (M | undefined)[] | null = null;
+
   constructor(
     private readonly v: ScanView,
-    /** Index of the first frame in the scan's table. */
-    private readonly first: number,
+    /** Index of the first frame in the scan's frame table. */
+    readonly first: number,
     /** Frames in the batch. */
     readonly count: number,
     /** Stream offset of the first frame. */
     readonly offset: number,
     private readonly source: FrameSource<M>,
   ) {}
+
+  /** @internal Whether this batch indexes the frame table of `v`. */
+  over(v: ScanView): boolean {
+    return this.v === v;
+  }
+
+  /** @internal The first `n` frames of this batch, sharing the messages decoded so far. */
+  head(n: number): FrameBatch<M> {
+    const b = new FrameBatch<M>(this.v, this.first, n, this.offset, this.source);
+    b.decoded = this.decoded;
+    return b;
+  }
 
   /** Type byte of frame i (a RangeError if there is no frame i, as for every index here). */
   type(i: number): number {
@@ -64,11 +79,14 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
     return view(this.v.ab, this.v.abOffset + from, f[z + 1]! + f[z + 2]! - from);
   }
 
-  /** Frame i decoded into its message class. */
+  /** Frame i decoded into its message class (once: later calls return the same message). */
   decode(i: number): M {
     const at = this.at(i);
+    const memo = (this.decoded ??= []);
+    const had = memo[i];
+    if (had !== undefined) return had;
     const f = this.v.frames;
-    return this.source.decodeFrame(this.v, this.first + i, this.offset + (f[at + 1]! - f[this.first * FRAME_INTS + 1]!));
+    return (memo[i] = this.source.decodeFrame(this.v, this.first + i, this.offset + (f[at + 1]! - f[this.first * FRAME_INTS + 1]!)));
   }
 
   private range(i: number, header: number): Uint8Array {

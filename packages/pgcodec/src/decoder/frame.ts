@@ -33,6 +33,8 @@ export class Frame<M extends PgMessage = PgMessage> {
   private v: ScanView | null = null;
   private i = 0;
   private copied: Uint8Array | null = null;
+  /** The message, once decoded: reading a frame and forwarding it decode it once. */
+  private message: M | null = null;
   /** Stream offset of the frame's type byte. */
   offset = 0;
 
@@ -43,6 +45,7 @@ export class Frame<M extends PgMessage = PgMessage> {
     this.v = v;
     this.i = i;
     this.offset = offset;
+    this.message = null;
     if (owned) {
       // Its own bytes, carved from a slab when small (as encodings are): a fresh ArrayBuffer per frame costs more than the copy.
       const at = i * FRAME_INTS;
@@ -93,9 +96,13 @@ export class Frame<M extends PgMessage = PgMessage> {
     return view(v.ab, v.abOffset + start - 5 + skip, 5 - skip + v.frames[at + 2]!);
   }
 
-  /** Decodes the frame into its message class (for the decoder's direction and phase). */
+  /** Decodes the frame into its message class (for the decoder's direction and phase); once: later calls return the same message. */
   decode(): M {
-    if (this.copied !== null) return this.source!.decodeFrameBytes(this.copied, this.offset);
-    return this.source!.decodeFrame(this.view(), this.i, this.offset);
+    if (this.message !== null) {
+      if (this.copied === null) this.view(); // a view frame's message is checked for staleness as its bytes are
+      return this.message;
+    }
+    return (this.message =
+      this.copied !== null ? this.source!.decodeFrameBytes(this.copied, this.offset) : this.source!.decodeFrame(this.view(), this.i, this.offset));
   }
 }

@@ -70,6 +70,10 @@ export class FrontendMessageDecoder extends MessageDecoder<AnyFrontendMessage> i
     return STANDARD_REGISTRY.lookup(type, phase, 'frontend');
   }
 
+  protected override factsKey(phase: ConnectionPhase): string {
+    return this.gssAuthentication ? `${phase}+gss` : phase;
+  }
+
   protected decodeNext(): AnyFrontendMessage | null {
     switch (this.phase) {
       case ConnectionPhase.SSL_NEGOTIATION:

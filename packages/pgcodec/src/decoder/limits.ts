@@ -108,6 +108,16 @@ export interface LimitTables {
   auth: LimitTable;
   sasl: LimitTable;
   session: LimitTable;
+  /** What decoders sharing these tables worked out per phase (see MessageDecoder's phaseFacts), filled as phases are met. */
+  facts?: Map<string, PhaseFacts>;
+}
+
+/** Per type byte the largest length accepted in a phase (-1: a type unknown there), and whether 'D' frames are pgcodec's DataRows. */
+export interface PhaseFacts {
+  accept: Int32Array;
+  rowsFast: boolean;
+  /** The registry generation they were worked out for. */
+  generation: number;
 }
 
 /** Tables for what a client sends (a server's or a proxy's decoder). */

@@ -312,6 +312,38 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     return new FrameBatch<M>(this.view!, i, j - i, offset, this);
   }
 
+  /**
+   * Ends `batch`, the last one `readFrames()` returned, after its first `n`
+   * frames: the pull after gives the rest again. Nothing may be fed or
+   * pulled between the two (a connection ends a batch where a frame changes
+   * the phase, so the frames after it are framed for the new one).
+   */
+  keepFrames(batch: FrameBatch<M>, n: number): FrameBatch<M> {
+    const v = this.view;
+    if (v === null || !batch.over(v) || this.cursor !== batch.first + batch.count) {
+      throw new PgcodecError(ErrorCode.INVALID_USE, 'keepFrames() takes the last batch readFrames() returned, before anything else is pulled');
+    }
+    checkInteger('n', n, 1, batch.count);
+    const back = batch.first + n;
+    this.cursor = back;
+    this.sb.unconsume(this.sb.start - (v.frames[back * FRAME_INTS + 1]! - 5));
+    return batch.head(n);
+  }
+
+  /**
+   * After a frame of `batch` (the last one `readFrames()` returned) moved
+   * the phase: `batch` if its frames from `n` on are accepted in the phase
+   * now set too, else the batch ended before the first that is not (the
+   * next pull raises it). Their messages are decoded for the new phase.
+   */
+  refit(batch: FrameBatch<M>, n: number): FrameBatch<M> {
+    if (!standardFraming(this.currentPhase, !this.dataRows)) return this.keepFrames(batch, n);
+    const accept = this.acceptTable();
+    const frames = this.view!.frames;
+    for (let j = n; j < batch.count; j++) if (!fits(accept, frames, (batch.first + j) * FRAME_INTS)) return this.keepFrames(batch, j);
+    return batch;
+  }
+
   /** Index of the next frame for the frame APIs (standard phases only), -1 if none is complete. */
   nextFrame(): number {
     if (this.failure !== null) this.checkHealthy();
@@ -552,15 +584,32 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Works out what the phase and the registry decide, if either changed since the last time. */
   private phaseFacts(): void {
     const phase = this.currentPhase;
-    if (this.accept !== null && this.factsPhase === phase && this.factsGeneration === STANDARD_REGISTRY.generation) return;
-    const t = (this.accept ??= new Int32Array(256));
-    const max = this.limit.max;
-    for (let b = 0; b < 256; b++) t[b] = this.pick(b) === undefined ? -1 : max[b]!;
-    this.rowsFast = this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow;
-    this.rowMax = this.rowsFast ? max[BackendCode.DataRow]! : -1;
+    const generation = STANDARD_REGISTRY.generation;
+    if (this.accept !== null && this.factsPhase === phase && this.factsGeneration === generation) return;
+    // Shared by every decoder of the same settings (they hang off the shared limit tables): a proxy's
+    // connections move between phases on every query, and working a table out costs 256 lookups.
+    const cache = (this.limitTables.facts ??= new Map());
+    const key = this.factsKey(phase);
+    let f = cache.get(key);
+    if (f === undefined || f.generation !== generation) {
+      const accept = new Int32Array(256);
+      const max = this.limit.max;
+      for (let b = 0; b < 256; b++) accept[b] = this.pick(b) === undefined ? -1 : max[b]!;
+      f = { accept, rowsFast: this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow, generation };
+      cache.set(key, f);
+    }
+    this.accept = f.accept;
+    this.rowsFast = f.rowsFast;
+    this.rowMax = f.rowsFast ? this.limit.max[BackendCode.DataRow]! : -1;
     this.factsPhase = phase;
-    this.factsGeneration = STANDARD_REGISTRY.generation;
+    this.factsGeneration = generation;
   }
+
+  /** What, besides the limit tables, decides which types `pick()` knows in `phase`: the phase (a frontend decoder adds its GSS flag). */
+  protected factsKey(phase: ConnectionPhase): string {
+    return phase;
+  }
+
 
   /** The error for a frame of `type` with length field `len` at stream offset `offset` (its type byte). */
   private frameError(type: number, len: number, offset: number): ProtocolError {

@@ -188,6 +188,12 @@ export class StreamBuffer {
     this.offset += n;
   }
 
+  /** Takes back the last `n` bytes consumed (still in place: nothing was fed since). */
+  unconsume(n: number): void {
+    this.start -= n;
+    this.offset -= n;
+  }
+
   /** Drops every pending byte (counting them in `offset`) and goes back to the window, if any. */
   clear(): void {
     this.offset += this.end - this.start;

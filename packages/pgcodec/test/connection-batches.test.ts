@@ -45,13 +45,13 @@ describe('readFrames() / sendFrames() on connections', () => {
   it('frames after a phase change are judged in the new phase; a ReadyForQuery is followed by what READY allows', () => {
     const { toClient, toServer } = pair();
     toServer.send(new pg.Query({ queryString: 'COPY t FROM STDIN' }));
-    toServer.feed(wire(new pg.CopyInResponse({ format: 0, columnFormats: [0] })));
+    toServer.feed(wire(new pg.CopyInResponse({ overallFormat: 0, colFormats: [0] })));
     expect(toServer.readFrames()!.count).toBe(1);
     expect(toServer.phase).toBe(P.COPY_IN);
     // The server's view: a client's Query, then (after the phase turned) a COPY's data in the same read.
     toClient.feed(wire(new pg.Query({ queryString: 'COPY t FROM STDIN' })));
     toClient.readFrames();
-    toClient.send(new pg.CopyInResponse({ format: 0, columnFormats: [0] }));
+    toClient.send(new pg.CopyInResponse({ overallFormat: 0, colFormats: [0] }));
     // CopyDone moves the phase on mid-batch (the server's CommandComplete is awaited); the Query pipelined after it still belongs to the batch.
     toClient.feed(wire(new pg.CopyData({ data: new Uint8Array([1, 2]) }), new pg.CopyDone(), new pg.Query({ queryString: 'SELECT 1' })));
     const b = toClient.readFrames()!;

@@ -1,0 +1,337 @@
+/**
+ * One proxied connection: a client socket and an upstream socket joined
+ * through pgcodec's two connection roles, strict by default.
+ *
+ *   client ──▶ toClient (BackendConnection: receives what a client sends)
+ *                 │ message path through startup, frame path after
+ *                 ▼
+ *              toServer (FrontendConnection: sends as a client) ──▶ upstream
+ *   client ◀── toClient.sendFrames ◀── toServer.readFrames ◀──────── upstream
+ *
+ * Startup packets are decoded (SSLRequest and GSSENCRequest are answered
+ * here, a CancelRequest is routed, the StartupMessage opens the upstream
+ * connection); from then on each read goes through as one batch of frames,
+ * each checked by both state machines and decoded at most once (only where
+ * a machine needs more than the type byte). Any protocol error or state
+ * violation closes both sockets and leaves an error record with context.
+ */
+import { connect, type Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import {
+  BackendConnection,
+  BackendKeyData,
+  CancelRequest,
+  ConnectionPhase,
+  ErrorResponse,
+  FrontendConnection,
+  GSSEncRequest,
+  GSSResponse,
+  ProtocolError,
+  SSLRequest,
+  SSLResponse,
+  StartupMessage,
+  type AnyFrontendMessage,
+  type EngineName,
+  type FrameBatch,
+} from 'pgcodec';
+import type { CancelRegistry, Upstream } from './cancel.js';
+import { errorRecord, RecentFrames, type ErrorRecord } from './error-record.js';
+import { Leg } from './leg.js';
+import { SessionStats } from './stats.js';
+
+const P = ConnectionPhase;
+const EMPTY = new Uint8Array(0);
+/** BackendKeyData's type byte 'K'. */
+const KEY_DATA = 0x4b;
+
+/** What a session needs from its proxy. */
+export interface SessionOptions {
+  upstream: Upstream;
+  strict: boolean;
+  registry: CancelRegistry;
+  /** Terminate TLS from clients with this context ('S' to an SSLRequest); 'N' without. */
+  tls: SecureContext | null;
+  engine: EngineName | undefined;
+  /** Called for every frame forwarded, with its direction, when logging messages. */
+  onFrame: ((session: ProxySession, from: 'client' | 'server', batch: FrameBatch, i: number) => void) | null;
+  /** Called once both sockets have closed. */
+  onEnd: (session: ProxySession) => void;
+}
+
+let nextId = 1;
+
+/** One client connection through the proxy, and its upstream connection. */
+export class ProxySession {
+  readonly id = nextId++;
+  /** Faces the client: receives what it sends, sends the server's answers to it. */
+  readonly toClient: BackendConnection;
+  /** Faces the upstream server: sends the client's messages, receives the answers. */
+  readonly toServer: FrontendConnection;
+  readonly stats = new SessionStats();
+  /** Set when a protocol error or state violation ended the session. */
+  error: ErrorRecord | null = null;
+  /** The StartupMessage's user and database, once it came. */
+  user = '';
+  database = '';
+  /** Set for a connection that only carried a CancelRequest. */
+  cancel: 'forwarded' | 'unknown key' | null = null;
+  readonly startedAt = Date.now();
+  private readonly clientLeg: Leg;
+  private readonly serverLeg: Leg;
+  private readonly recent = new RecentFrames();
+  /** Stream offset of the last read from each side, and the read (for the bytes around an error). */
+  private lastRead: { client: { at: number; bytes: Uint8Array }; server: { at: number; bytes: Uint8Array } } = {
+    client: { at: 0, bytes: EMPTY },
+    server: { at: 0, bytes: EMPTY },
+  };
+  private keys: string[] = [];
+  private open = 1;
+  private ended = false;
+
+  constructor(
+    client: Socket,
+    private readonly opts: SessionOptions,
+  ) {
+    this.toClient = new BackendConnection({ strict: opts.strict, engine: opts.engine });
+    this.toServer = new FrontendConnection({ strict: opts.strict, engine: opts.engine });
+    this.clientLeg = new Leg(client, this.toClient);
+    this.serverLeg = new Leg(client, this.toServer); // reads the upstream once it exists; writes to the client
+    this.serverLeg.to = client;
+    this.watchClient(client);
+  }
+
+  /** The client's socket (a TLSSocket once TLS is terminated). */
+  get client(): Socket {
+    return this.clientLeg.from;
+  }
+
+  /** The upstream socket, once the StartupMessage opened it. */
+  get server(): Socket | null {
+    return this.clientLeg.to;
+  }
+
+  private watchClient(s: Socket): void {
+    s.on('data', (chunk: Buffer) => this.fromClient(chunk));
+    s.on('end', () => this.halfClose(this.clientLeg.to));
+    s.on('error', () => this.abort());
+    s.on('close', () => this.closed(this.clientLeg.to));
+  }
+
+  private watchServer(s: Socket): void {
+    s.on('data', (chunk: Buffer) => this.fromServer(chunk));
+    s.on('end', () => this.halfClose(this.client));
+    s.on('error', () => this.abort());
+    s.on('close', () => this.closed(this.client));
+  }
+
+  // ---- client → server ----
+
+  private fromClient(chunk: Buffer): void {
+    const stats = this.stats;
+    this.lastRead.client = { at: stats.clientBytes, bytes: chunk };
+    stats.clientBytes += chunk.length;
+    const c = this.toClient;
+    const s = this.toServer;
+    const parts: Uint8Array[] = [];
+    let views = false;
+    try {
+      c.feed(chunk);
+      for (;;) {
+        const ph = c.phase;
+        if (ph === P.STARTUP || ph === P.SSL_NEGOTIATION || ph === P.GSS_NEGOTIATION) {
+          const got = [...c.receive(EMPTY)];
+          if (got.length === 0) break;
+          for (const m of got) if (!this.startupPacket(m, parts)) return;
+          continue;
+        }
+        const b = c.readFrames();
+        if (b === null) break;
+        const n = b.count;
+        stats.clientMessages += n;
+        for (let i = 0; i < n; i++) {
+          const t = b.type(i);
+          stats.fromClient(t);
+          this.recent.add('client', t);
+          if (this.opts.onFrame !== null) this.opts.onFrame(this, 'client', b, i);
+        }
+        parts.push(s.sendFrames(b));
+        views = true;
+      }
+    } catch (e) {
+      this.fail(e, 'client', parts);
+      return;
+    }
+    this.clientLeg.write(parts, views);
+  }
+
+  /** Handles a startup packet; false if the session ends here. */
+  private startupPacket(m: AnyFrontendMessage, parts: Uint8Array[]): boolean {
+    const c = this.toClient;
+    if (m instanceof SSLRequest) {
+      const tls = this.opts.tls;
+      this.toClientDirect(c.send(new SSLResponse({ accepted: tls !== null })));
+      if (tls !== null) this.startTls(tls);
+      return true;
+    }
+    if (m instanceof GSSEncRequest) {
+      this.toClientDirect(c.send(new GSSResponse({ accepted: false })));
+      return true;
+    }
+    if (m instanceof CancelRequest) {
+      const upstream = this.opts.registry.route(m);
+      this.cancel = upstream === undefined ? 'unknown key' : 'forwarded';
+      void this.opts.registry.forward(m, m.toWire()).finally(() => this.client.end());
+      return false;
+    }
+    if (m instanceof StartupMessage) {
+      for (const [k, v] of m.entries) {
+        if (k === 'user') this.user = v;
+        else if (k === 'database') this.database = v;
+      }
+      this.connectUpstream();
+    }
+    this.stats.clientMessages++;
+    parts.push(this.toServer.send(m));
+    return true;
+  }
+
+  /** Writes bytes pgcodec encoded for the client (owned: no window to keep). */
+  private toClientDirect(bytes: Uint8Array): void {
+    if (!this.client.destroyed) this.client.write(bytes);
+  }
+
+  /** After 'S': the client's next bytes are a TLS handshake on the same socket. */
+  private startTls(context: SecureContext): void {
+    const raw = this.client;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.on('error', () => this.abort());
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
+    this.clientLeg.from = secure;
+    this.serverLeg.to = secure;
+    this.watchClient(secure);
+  }
+
+  private connectUpstream(): void {
+    const { host, port } = this.opts.upstream;
+    const s = connect({ host, port, noDelay: true });
+    this.open++;
+    this.clientLeg.to = s;
+    this.serverLeg.from = s;
+    this.watchServer(s);
+  }
+
+  // ---- server → client ----
+
+  private fromServer(chunk: Buffer): void {
+    const stats = this.stats;
+    this.lastRead.server = { at: stats.serverBytes, bytes: chunk };
+    stats.serverBytes += chunk.length;
+    const s = this.toServer;
+    const c = this.toClient;
+    const parts: Uint8Array[] = [];
+    try {
+      s.feed(chunk);
+      for (;;) {
+        const b = s.readFrames();
+        if (b === null) break;
+        const n = b.count;
+        stats.serverMessages += n;
+        for (let i = 0; i < n; i++) {
+          const t = b.type(i);
+          stats.fromServer(t);
+          this.recent.add('server', t);
+          if (t === KEY_DATA) this.keyData(b.decode(i) as BackendKeyData);
+          if (this.opts.onFrame !== null) this.opts.onFrame(this, 'server', b, i);
+        }
+        parts.push(c.sendFrames(b));
+      }
+    } catch (e) {
+      this.fail(e, 'server', parts);
+      return;
+    }
+    this.serverLeg.write(parts, parts.length > 0);
+  }
+
+  /** The server's cancel key for this session: cancels naming it go to this upstream. */
+  private keyData(k: BackendKeyData): void {
+    this.keys.push(this.opts.registry.add(k.processId, k.secretKey, this.opts.upstream));
+  }
+
+  // ---- ending ----
+
+  /**
+   * A protocol error or state violation: what was valid before it is
+   * forwarded, the client is told (FATAL, protocol_violation, as PostgreSQL
+   * answers bad bytes), and both sockets close.
+   */
+  private fail(e: unknown, side: 'client' | 'server', parts: Uint8Array[]): void {
+    if (!(e instanceof ProtocolError)) {
+      this.abort();
+      throw e;
+    }
+    const read = this.lastRead[side];
+    this.error = errorRecord(e, side, this, this.recent, read.at, read.bytes);
+    const leg = side === 'client' ? this.clientLeg : this.serverLeg;
+    const to = leg.to;
+    // Copied: the window goes back as the session ends, and the socket may not have taken the bytes yet.
+    if (to !== null && !to.destroyed && parts.length > 0) to.write(Buffer.concat(parts));
+    const client = this.client;
+    if (!client.destroyed) {
+      const who = side === 'client' ? 'the client' : 'the server';
+      client.end(new ErrorResponse({ fields: { S: 'FATAL', V: 'FATAL', C: '08P01', M: `pgcodec-proxy: ${who} broke the protocol: ${e.message}` } }).toWire());
+    }
+    this.server?.end();
+    // Whatever the peers do now, nothing more is read.
+    this.client.pause();
+    this.server?.pause();
+    setTimeout(() => this.abort(), 2_000).unref();
+  }
+
+  /** One side sent FIN: pass it on once what is queued is written. */
+  private halfClose(other: Socket | null): void {
+    if (other !== null && !other.destroyed) other.end();
+    else this.abort();
+  }
+
+  /** One side closed: the other closes too, after what is queued for it. */
+  private closed(other: Socket | null): void {
+    this.open--;
+    if (other !== null && !other.destroyed) other.end();
+    if (this.open <= 0) this.finish();
+  }
+
+  /** Closes both sockets now. */
+  abort(): void {
+    this.client.destroy();
+    const s = this.server;
+    if (s !== null) s.destroy();
+    if (this.server === null) this.finish();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const k of this.keys) this.opts.registry.delete(k);
+    this.toClient.release();
+    this.toServer.release();
+    this.opts.onEnd(this);
+  }
+
+  /** Whether reading is paused for back-pressure: the client's socket (its upstream cannot take more), the server's (the client cannot). */
+  get readingPaused(): { client: boolean; server: boolean } {
+    return { client: this.clientLeg.paused, server: this.serverLeg.paused };
+  }
+
+  /** Views written without a copy, and copies made because the socket still had bytes queued, both directions. */
+  get writes(): { views: number; copies: number } {
+    return { views: this.clientLeg.viewsWritten + this.serverLeg.viewsWritten, copies: this.clientLeg.viewsCopied + this.serverLeg.viewsCopied };
+  }
+
+  /** True once both sockets have closed. */
+  get finished(): boolean {
+    return this.ended;
+  }
+}
+

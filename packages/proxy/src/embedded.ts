@@ -71,11 +71,23 @@ function versionAs(bin: string, ids: { uid: number; gid: number } | undefined): 
   return r.status === 0 && /\(PostgreSQL\) 18\./.test(r.stdout) ? r.stdout.trim() : null;
 }
 
+/** Who the server runs as: us, or `osUser` when we are root (PostgreSQL refuses root). */
+function serverIds(osUser: string): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = osIds(osUser);
+  if (ids === undefined) throw new Error(`PostgreSQL does not run as root, and there is no '${osUser}' OS user to run it as`);
+  return ids;
+}
+
 /**
- * The bin directory of the package's PostgreSQL 18 that `ids` (the OS user
- * the server runs as; undefined: us) can run, copying it to /tmp if needed.
+ * The bin directory of the package's PostgreSQL 18 that the server's user
+ * (us, or `osUser` when we are root) can run, copying it to /tmp if needed.
  */
-export function embeddedBinDir(ids?: { uid: number; gid: number }): string {
+export function embeddedBinDir(osUser = 'postgres'): string {
+  return binDirFor(serverIds(osUser));
+}
+
+function binDirFor(ids: { uid: number; gid: number } | undefined): string {
   const pkg = packageDir();
   restoreLinks(pkg);
   const native = join(pkg, 'native');
@@ -121,9 +133,8 @@ function run(cmd: string, args: string[], opts: SpawnOptions): Promise<string> {
 
 /** Starts a throwaway PostgreSQL 18 cluster (see the module's comment). */
 export async function startEmbeddedPostgres(opts: { osUser?: string } = {}): Promise<EmbeddedPostgres> {
-  const ids = process.getuid?.() === 0 ? osIds(opts.osUser ?? 'postgres') : undefined;
-  if (process.getuid?.() === 0 && ids === undefined) throw new Error(`PostgreSQL does not run as root, and there is no '${opts.osUser ?? 'postgres'}' OS user to run it as`);
-  const bin = embeddedBinDir(ids);
+  const ids = serverIds(opts.osUser ?? 'postgres');
+  const bin = binDirFor(ids);
   const version = versionAs(bin, ids)!;
   const dir = mkdtempSync(join(tmpdir(), 'pgcodec-proxy-pg-'));
   if (ids) chownSync(dir, ids.uid, ids.gid);

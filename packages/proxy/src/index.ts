@@ -12,4 +12,4 @@ export { CancelRegistry, type Upstream } from './cancel.js';
 export { SessionStats, type StatsSnapshot } from './stats.js';
 export { RecentFrames, type ErrorRecord } from './error-record.js';
 export { Leg } from './leg.js';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+export { startEmbeddedPostgres, embeddedBinDir, type EmbeddedPostgres } from './embedded.js';

@@ -50,18 +50,10 @@ export class PgProxy {
   /** The last error records (up to 100), oldest first. */
   readonly errors: ErrorRecord[] = [];
   readonly registry = new CancelRegistry();
-  private readonly ended: Omit<ProxyStats, 'open' | 'total' | 'errors' | 'latencyMaxMs' | 'latencyMeanMs'> & { latencyMaxMs: number; latencySumMs: number } = {
-    clientMessages: 0,
-    clientBytes: 0,
-    serverMessages: 0,
-    serverBytes: 0,
-    rows: 0,
-    queries: 0,
-    cancelsForwarded: 0,
-    cancelsDropped: 0,
-    latencyMaxMs: 0,
-    latencySumMs: 0,
-  };
+  /** Counters of the sessions that have ended. */
+  private readonly ended: Totals = emptyTotals();
+  private cancelsForwarded = 0;
+  private cancelsDropped = 0;
   private total = 0;
   private errorCount = 0;
   private readonly tls: SecureContext | null;
@@ -112,18 +104,9 @@ export class PgProxy {
 
   private sessionEnded(s: ProxySession): void {
     this.sessions.delete(s);
-    const t = s.stats.snapshot();
-    const e = this.ended;
-    e.clientMessages += t.clientMessages;
-    e.clientBytes += t.clientBytes;
-    e.serverMessages += t.serverMessages;
-    e.serverBytes += t.serverBytes;
-    e.rows += t.rows;
-    e.queries += t.queries;
-    e.latencySumMs += t.latencyMeanMs * t.queries;
-    e.latencyMaxMs = Math.max(e.latencyMaxMs, t.latencyMaxMs);
-    if (s.cancel === 'forwarded') e.cancelsForwarded++;
-    if (s.cancel === 'unknown key') e.cancelsDropped++;
+    addTo(this.ended, s.stats.snapshot());
+    if (s.cancel === 'forwarded') this.cancelsForwarded++;
+    if (s.cancel === 'unknown key') this.cancelsDropped++;
     if (s.error !== null) {
       this.errorCount++;
       this.errors.push(s.error);
@@ -139,36 +122,23 @@ export class PgProxy {
 
   /** Counters over every session so far, live ones included. */
   stats(): ProxyStats {
-    const e = this.ended;
-    const out: ProxyStats = {
+    const t: Totals = { ...this.ended };
+    for (const s of this.sessions) addTo(t, s.stats.snapshot());
+    return {
       open: this.sessions.size,
       total: this.total,
       errors: this.errorCount,
-      clientMessages: e.clientMessages,
-      clientBytes: e.clientBytes,
-      serverMessages: e.serverMessages,
-      serverBytes: e.serverBytes,
-      rows: e.rows,
-      queries: e.queries,
-      cancelsForwarded: e.cancelsForwarded,
-      cancelsDropped: e.cancelsDropped,
-      latencyMeanMs: 0,
-      latencyMaxMs: e.latencyMaxMs,
+      clientMessages: t.clientMessages,
+      clientBytes: t.clientBytes,
+      serverMessages: t.serverMessages,
+      serverBytes: t.serverBytes,
+      rows: t.rows,
+      queries: t.queries,
+      cancelsForwarded: this.cancelsForwarded,
+      cancelsDropped: this.cancelsDropped,
+      latencyMeanMs: t.queries === 0 ? 0 : t.latencySumMs / t.queries,
+      latencyMaxMs: t.latencyMaxMs,
     };
-    let sum = e.latencySumMs;
-    for (const s of this.sessions) {
-      const t = s.stats.snapshot();
-      out.clientMessages += t.clientMessages;
-      out.clientBytes += t.clientBytes;
-      out.serverMessages += t.serverMessages;
-      out.serverBytes += t.serverBytes;
-      out.rows += t.rows;
-      out.queries += t.queries;
-      sum += t.latencyMeanMs * t.queries;
-      out.latencyMaxMs = Math.max(out.latencyMaxMs, t.latencyMaxMs);
-    }
-    out.latencyMeanMs = out.queries === 0 ? 0 : sum / out.queries;
-    return out;
   }
 
   /**
@@ -199,6 +169,33 @@ export class PgProxy {
     list.push(fn);
     this.waiters.set(s, list);
   }
+}
+
+/** Sessions' counters summed. */
+interface Totals {
+  clientMessages: number;
+  clientBytes: number;
+  serverMessages: number;
+  serverBytes: number;
+  rows: number;
+  queries: number;
+  latencySumMs: number;
+  latencyMaxMs: number;
+}
+
+function emptyTotals(): Totals {
+  return { clientMessages: 0, clientBytes: 0, serverMessages: 0, serverBytes: 0, rows: 0, queries: 0, latencySumMs: 0, latencyMaxMs: 0 };
+}
+
+function addTo(t: Totals, s: StatsSnapshot): void {
+  t.clientMessages += s.clientMessages;
+  t.clientBytes += s.clientBytes;
+  t.serverMessages += s.serverMessages;
+  t.serverBytes += s.serverBytes;
+  t.rows += s.rows;
+  t.queries += s.queries;
+  t.latencySumMs += s.latencyMeanMs * s.queries;
+  t.latencyMaxMs = Math.max(t.latencyMaxMs, s.latencyMaxMs);
 }
 
 /** Starts a proxy (see `ProxyOptions`). */

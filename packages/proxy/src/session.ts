@@ -110,18 +110,16 @@ export class ProxySession {
     return this.clientLeg.to;
   }
 
-  private watchClient(s: Socket): void {
-    s.on('data', (chunk: Buffer) => this.fromClient(chunk));
-    s.on('end', () => this.halfClose(this.clientLeg.to));
+  /** Reads `s` into `onData`; its FIN and close are passed on to the other side (`other()`), its errors close both. */
+  private watch(s: Socket, onData: (chunk: Buffer) => void, other: () => Socket | null): void {
+    s.on('data', onData);
+    s.on('end', () => this.halfClose(other()));
     s.on('error', () => this.abort());
-    s.on('close', () => this.closed(this.clientLeg.to));
+    s.on('close', () => this.closed(other()));
   }
 
-  private watchServer(s: Socket): void {
-    s.on('data', (chunk: Buffer) => this.fromServer(chunk));
-    s.on('end', () => this.halfClose(this.client));
-    s.on('error', () => this.abort());
-    s.on('close', () => this.closed(this.client));
+  private watchClient(s: Socket): void {
+    this.watch(s, (chunk) => this.fromClient(chunk), () => this.clientLeg.to);
   }
 
   // ---- client → server ----
@@ -219,7 +217,7 @@ export class ProxySession {
     this.open++;
     this.clientLeg.to = s;
     this.serverLeg.from = s;
-    this.watchServer(s);
+    this.watch(s, (chunk) => this.fromServer(chunk), () => this.client);
   }
 
   // ---- server → client ----

@@ -172,16 +172,7 @@ export class PgProxy {
 }
 
 /** Sessions' counters summed. */
-interface Totals {
-  clientMessages: number;
-  clientBytes: number;
-  serverMessages: number;
-  serverBytes: number;
-  rows: number;
-  queries: number;
-  latencySumMs: number;
-  latencyMaxMs: number;
-}
+type Totals = Pick<StatsSnapshot, 'clientMessages' | 'clientBytes' | 'serverMessages' | 'serverBytes' | 'rows' | 'queries' | 'latencyMaxMs'> & { latencySumMs: number };
 
 function emptyTotals(): Totals {
   return { clientMessages: 0, clientBytes: 0, serverMessages: 0, serverBytes: 0, rows: 0, queries: 0, latencySumMs: 0, latencyMaxMs: 0 };

@@ -133,6 +133,8 @@ describe('readFrames() / sendFrames() on connections', () => {
     const d = new pg.BackendMessageDecoder({ phase: P.READY });
     d.feed(wire(new pg.NoticeResponse({ fields: { S: 'NOTICE', C: '00000', M: 'a' } }), new pg.ReadyForQuery({ status: pg.TransactionStatus.IDLE })));
     const b = d.readFrames(1)!;
+    expect(d.keepFrames(b, 1)).toBe(b); // all of it: nothing to give back
+    expect(() => d.keepFrames(b, 2)).toThrow(RangeError);
     d.readFrames();
     expect(() => d.keepFrames(b, 1)).toThrow(expect.objectContaining({ code: pg.ErrorCode.INVALID_USE }));
   });

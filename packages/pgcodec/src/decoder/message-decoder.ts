@@ -324,6 +324,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       throw new PgcodecError(ErrorCode.INVALID_USE, 'keepFrames() takes the last batch readFrames() returned, before anything else is pulled');
     }
     checkInteger('n', n, 1, batch.count);
+    if (n === batch.count) return batch;
     const back = batch.first + n;
     this.cursor = back;
     this.sb.unconsume(this.sb.start - (v.frames[back * FRAME_INTS + 1]! - 5));

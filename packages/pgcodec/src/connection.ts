@@ -265,18 +265,18 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 
   /**
-   * Sends a batch of frames another connection read (`readFrames()`), each
-   * checked like `sendFrame` (using the message the reading side decoded),
-   * not re-encoded: returns (and passes to `onSend`) the batch's bytes as
-   * they came, one view for one write.
+   * Sends a batch of frames another connection read (`readFrames()`), or
+   * its frames `start` to `end` (exclusive), each checked like `sendFrame`
+   * (using the message the reading side decoded), not re-encoded: returns
+   * (and passes to `onSend`) their bytes as they came, one view for one write.
    */
-  sendFrames(batch: FrameBatch<Out>): Uint8Array {
+  sendFrames(batch: FrameBatch<Out>, start = 0, end = batch.count): Uint8Array {
+    const bytes = batch.spanBytes(start, end); // checks the range before anything is recorded
     const rows = this.sendsDataRows;
-    for (let i = 0; i < batch.count; i++) {
+    for (let i = start; i < end; i++) {
       const t = batch.type(i);
       this.checkSend(t === COPY_DATA ? (COPY_DATA_STANDIN as unknown as Out) : t === DATA_ROW && rows ? (DATA_ROW_STANDIN as unknown as Out) : batch.decode(i));
     }
-    const bytes = batch.allBytes;
     this.onSend(bytes);
     return bytes;
   }

@@ -30,6 +30,21 @@ describe('readFrames() / sendFrames() on connections', () => {
     expect(toServer.pendingRequests).toEqual(toClient.pendingRequests);
   });
 
+  it('sendFrames() of a run of the batch: those frames checked and their bytes, so a proxy can send a rewritten message between two runs', () => {
+    const { toClient, toServer } = pair();
+    const parse = new pg.Parse({ query: 'SELECT 1' });
+    const bind = new pg.Bind({});
+    const execute = new pg.Execute();
+    const sync = new pg.Sync();
+    toClient.feed(wire(parse, bind, execute, sync));
+    const b = toClient.readFrames()!;
+    const out = [toServer.sendFrames(b, 0, 1), toServer.send(new pg.Bind({ paramValues: [] })), toServer.sendFrames(b, 2, 4)];
+    expect(Buffer.from(concat(...out)).equals(Buffer.from(wire(parse, new pg.Bind({ paramValues: [] }), execute, sync)))).toBe(true);
+    expect(toServer.pendingRequests).toEqual(toClient.pendingRequests);
+    expect(() => b.spanBytes(2, 2)).toThrow(RangeError);
+    expect(() => b.spanBytes(0, 5)).toThrow(RangeError);
+  });
+
   it('decodes each frame once: the message the reader checked is the one the sender checks', () => {
     const { toClient } = pair();
     toClient.feed(wire(new pg.Query({ queryString: 'SELECT 1' })));

@@ -2,8 +2,8 @@
 /**
  * pgcodec-proxy: a strict, protocol-aware PostgreSQL proxy.
  *
- *   pgcodec-proxy [--listen host:port] [--upstream host:port] [--log none|summary|messages]
- *                 [--tls-cert file --tls-key file] [--stats-interval seconds]
+ *   pgcodec-proxy [--listen host:port] [--upstream host:port] [--log none|summary|queries|messages]
+ *                 [--read-only] [--tls-cert file --tls-key file] [--stats-interval seconds]
  *
  * Without --upstream it starts an embedded PostgreSQL 18 (see embedded.ts)
  * and proxies to it. Counters go to stderr on SIGUSR2, every
@@ -14,21 +14,23 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Query, Parse, type FrameBatch } from 'pgcodec';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { combineHooks, queryLogHooks, readOnlyHooks } from './hooks.js';
 import { startProxy, type PgProxy, type ProxyStats } from './proxy.js';
 import type { ProxySession } from './session.js';
 
 const USAGE = `usage: pgcodec-proxy [options]
   --listen host:port        where to listen (default 127.0.0.1:6432)
   --upstream host:port      the PostgreSQL server (default: start an embedded PostgreSQL 18)
-  --log none|summary|messages
-                            a line per session as it ends (summary, the default), or per message too
+  --log none|summary|queries|messages
+                            a line per session as it ends (summary, the default), per query too, or per message too
+  --read-only               sessions start read-only; statements that would make them writable are refused
   --tls-cert file --tls-key file
                             terminate TLS from clients (PEM); without, SSLRequest is answered 'N'
   --stats-interval seconds  print counters this often (also on SIGUSR2 and at exit)
   --lenient                 report state-machine violations instead of closing the session
   -h, --help                this text`;
 
-type LogLevel = 'none' | 'summary' | 'messages';
+type LogLevel = 'none' | 'summary' | 'queries' | 'messages';
 
 function hostPort(s: string, what: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s) ?? /^()()(\d{1,5})$/.exec(s);
@@ -78,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       'stats-interval': { type: 'string' },
       lenient: { type: 'boolean', default: false },
+      'read-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = values.log as LogLevel;
-  if (!['none', 'summary', 'messages'].includes(log)) throw new Error(`--log must be none, summary or messages, got ${JSON.stringify(log)}`);
+  if (!['none', 'summary', 'queries', 'messages'].includes(log)) throw new Error(`--log must be none, summary, queries or messages, got ${JSON.stringify(log)}`);
   if (!values['tls-cert'] !== !values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
   const interval = values['stats-interval'] === undefined ? 0 : Number(values['stats-interval']);
   if (!(interval >= 0)) throw new Error(`--stats-interval must be a number of seconds, got ${JSON.stringify(values['stats-interval'])}`);
@@ -113,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
       listen,
       strict: !values.lenient,
       tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
+      hooks: combineHooks(...(values['read-only'] ? [readOnlyHooks()] : []), ...(log === 'queries' || log === 'messages' ? [queryLogHooks(say)] : [])),
       onFrame: log === 'messages' ? (s, from, b, i) => say(messageLine(s, from, b, i)) : undefined,
       onSessionEnd: log === 'none' ? undefined : (s) => say(sessionLine(s)),
     });

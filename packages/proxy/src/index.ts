@@ -12,4 +12,6 @@ export { CancelRegistry, type Upstream } from './cancel.js';
 export { SessionStats, type StatsSnapshot } from './stats.js';
 export { RecentFrames, type ErrorRecord } from './error-record.js';
 export { Leg } from './leg.js';
+export { combineHooks, readOnlyHooks, queryLogHooks, refusalFor, statementText, type ProxyHooks, type Refusal, type HookSession } from './hooks.js';
+export { QueryTracker, type QueryRecord } from './queries.js';
 export { startEmbeddedPostgres, embeddedBinDir, type EmbeddedPostgres } from './embedded.js';

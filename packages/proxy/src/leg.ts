@@ -17,6 +17,8 @@
 import type { Socket } from 'node:net';
 import type { Connection } from 'pgcodec';
 
+const EMPTY = new Uint8Array(0);
+
 /** One direction of a proxied connection. */
 export class Leg {
   /** Where the bytes go; null until the upstream is connected (for the client's leg). */
@@ -55,20 +57,21 @@ export class Leg {
     }
     let ok = true;
     const last = parts.length - 1;
-    const onWritten = views ? this.written : undefined;
     if (last === 0) {
-      ok = to.write(parts[0]!, onWritten);
+      ok = to.write(parts[0]!);
     } else {
       to.cork();
-      for (let i = 0; i <= last; i++) ok = to.write(parts[i]!, i === last ? onWritten : undefined);
+      for (let i = 0; i <= last; i++) ok = to.write(parts[i]!);
       to.uncork();
     }
     if (views) {
       this.viewsWritten++;
       if (to.writableLength > 0) {
-        // A partial write: the socket still points into the window.
+        // A partial write: the socket still points into the window until it is done. Writes finish in
+        // order, so an empty write's callback says when (no callback on the common path: it costs).
         this.holding = true;
         this.from.pause();
+        to.write(EMPTY, this.written);
       } else {
         this.conn.release();
       }

@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { EngineName, FrameBatch } from 'pgcodec';
 import { CancelRegistry, type Upstream } from './cancel.js';
+import type { ProxyHooks } from './hooks.js';
 import type { ErrorRecord } from './error-record.js';
 import { ProxySession } from './session.js';
 import type { StatsSnapshot } from './stats.js';
@@ -25,6 +26,8 @@ export interface ProxyOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Which pgcodec engine decodes ('wasm' or 'js'; default: pgcodec's choice). */
   engine?: EngineName;
+  /** Hooks on decoded messages: rewrite or refuse statements, mask rows, log queries (see hooks.ts; `combineHooks` joins several). */
+  hooks?: ProxyHooks;
   /** Called for every frame forwarded (it may decode it: `batch.decode(i)`); slows forwarding, for logging and tests. */
   onFrame?: (session: ProxySession, from: 'client' | 'server', batch: FrameBatch, i: number) => void;
   /** Called when a session ends, with its counters and error record, if any. */
@@ -57,12 +60,16 @@ export class PgProxy {
   private total = 0;
   private errorCount = 0;
   private readonly tls: SecureContext | null;
+  /** The hooks, or null when none is set (frames then go through undecoded). */
+  private readonly hooks: ProxyHooks | null;
 
   private constructor(
     private readonly server: Server,
     private readonly opts: ProxyOptions,
   ) {
     this.tls = opts.tls ? createSecureContext({ cert: opts.tls.cert, key: opts.tls.key }) : null;
+    const h = opts.hooks;
+    this.hooks = h !== undefined && (h.startup || h.statement || h.dataRow || h.queryDone) ? h : null;
     server.on('connection', (s) => this.accept(s));
   }
 
@@ -96,6 +103,7 @@ export class PgProxy {
       registry: this.registry,
       tls: this.tls,
       engine: this.opts.engine,
+      hooks: this.hooks,
       onFrame: this.opts.onFrame ?? null,
       onEnd: (s) => this.sessionEnded(s),
     });

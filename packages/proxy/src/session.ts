@@ -30,19 +30,28 @@ import {
   SSLRequest,
   SSLResponse,
   StartupMessage,
+  Parse,
+  Query,
+  type AnyBackendMessage,
   type AnyFrontendMessage,
+  type DataRow,
   type EngineName,
   type FrameBatch,
 } from 'pgcodec';
 import type { CancelRegistry, Upstream } from './cancel.js';
 import { errorRecord, RecentFrames, type ErrorRecord } from './error-record.js';
+import { refusalFor, type ProxyHooks } from './hooks.js';
 import { Leg } from './leg.js';
+import { QueryTracker } from './queries.js';
 import { SessionStats } from './stats.js';
 
 const P = ConnectionPhase;
 const EMPTY = new Uint8Array(0);
-/** BackendKeyData's type byte 'K'. */
+/** Type bytes the session looks at: BackendKeyData 'K'; Query 'Q' and Parse 'P' for statement hooks; DataRow 'D' for row hooks. */
 const KEY_DATA = 0x4b;
+const QUERY = 0x51;
+const PARSE = 0x50;
+const DATA_ROW = 0x44;
 
 /** What a session needs from its proxy. */
 export interface SessionOptions {
@@ -52,6 +61,8 @@ export interface SessionOptions {
   /** Terminate TLS from clients with this context ('S' to an SSLRequest); 'N' without. */
   tls: SecureContext | null;
   engine: EngineName | undefined;
+  /** Hooks on decoded messages (see hooks.ts); null: frames go through undecoded. */
+  hooks: ProxyHooks | null;
   /** Called for every frame forwarded, with its direction, when logging messages. */
   onFrame: ((session: ProxySession, from: 'client' | 'server', batch: FrameBatch, i: number) => void) | null;
   /** Called once both sockets have closed. */
@@ -85,6 +96,12 @@ export class ProxySession {
     server: { at: 0, bytes: EMPTY },
   };
   private keys: string[] = [];
+  /** Follows queries for the queryDone hook. */
+  private readonly tracker: QueryTracker | null;
+  /** Client batches go frame by frame through the hooks (statement, queryDone). */
+  private readonly hookClient: boolean;
+  /** Server batches do (dataRow, queryDone). */
+  private readonly hookServer: boolean;
   private open = 1;
   private ended = false;
 
@@ -97,6 +114,10 @@ export class ProxySession {
     this.clientLeg = new Leg(client, this.toClient);
     this.serverLeg = new Leg(client, this.toServer); // reads the upstream once it exists; writes to the client
     this.serverLeg.to = client;
+    const h = opts.hooks;
+    this.tracker = h?.queryDone ? new QueryTracker((q) => h.queryDone!(q, this)) : null;
+    this.hookClient = h !== null && (h.statement !== undefined || this.tracker !== null);
+    this.hookServer = h !== null && (h.dataRow !== undefined || this.tracker !== null);
     this.watchClient(client);
   }
 
@@ -152,7 +173,8 @@ export class ProxySession {
           this.recent.add('client', t);
           if (this.opts.onFrame !== null) this.opts.onFrame(this, 'client', b, i);
         }
-        parts.push(s.sendFrames(b));
+        if (this.hookClient) this.clientHooks(b, parts);
+        else parts.push(s.sendFrames(b));
         views = true;
       }
     } catch (e) {
@@ -189,8 +211,50 @@ export class ProxySession {
       this.connectUpstream();
     }
     this.stats.clientMessages++;
-    parts.push(this.toServer.send(m));
+    const startup = m instanceof StartupMessage ? (this.opts.hooks?.startup?.(m, this) ?? m) : m;
+    parts.push(this.toServer.send(startup));
     return true;
+  }
+
+  /**
+   * A client batch through the hooks: the tracker sees every frame; a
+   * statement the hook rewrites or refuses is sent re-encoded between the
+   * runs of frames that go through as they came.
+   */
+  private clientHooks(b: FrameBatch<AnyFrontendMessage>, parts: Uint8Array[]): void {
+    const statement = this.opts.hooks!.statement;
+    const s = this.toServer;
+    let from = 0;
+    for (let i = 0; i < b.count; i++) {
+      this.tracker?.fromClient(b, i);
+      const t = b.type(i);
+      if (statement === undefined || (t !== QUERY && t !== PARSE)) continue;
+      const m = b.decode(i) as Query | Parse;
+      const r = statement(m, this);
+      if (r === undefined || r === m) continue;
+      if (i > from) parts.push(s.sendFrames(b, from, i));
+      parts.push(s.send(r instanceof Query || r instanceof Parse ? r : refusalFor(m, r)));
+      from = i + 1;
+    }
+    if (from < b.count) parts.push(s.sendFrames(b, from, b.count));
+  }
+
+  /** A server batch through the hooks: the tracker sees every frame; a DataRow the hook replaces is sent re-encoded. */
+  private serverHooks(b: FrameBatch<AnyBackendMessage>, parts: Uint8Array[]): void {
+    const dataRow = this.opts.hooks!.dataRow;
+    const c = this.toClient;
+    let from = 0;
+    for (let i = 0; i < b.count; i++) {
+      this.tracker?.fromServer(b, i);
+      if (dataRow === undefined || b.type(i) !== DATA_ROW) continue;
+      const row = b.decode(i) as DataRow;
+      const r = dataRow(row, this);
+      if (r === undefined || r === row) continue;
+      if (i > from) parts.push(c.sendFrames(b, from, i));
+      parts.push(c.send(r));
+      from = i + 1;
+    }
+    if (from < b.count) parts.push(c.sendFrames(b, from, b.count));
   }
 
   /** Writes bytes pgcodec encoded for the client (owned: no window to keep). */
@@ -243,7 +307,8 @@ export class ProxySession {
           if (t === KEY_DATA) this.keyData(b.decode(i) as BackendKeyData);
           if (this.opts.onFrame !== null) this.opts.onFrame(this, 'server', b, i);
         }
-        parts.push(c.sendFrames(b));
+        if (this.hookServer) this.serverHooks(b, parts);
+        else parts.push(c.sendFrames(b));
       }
     } catch (e) {
       this.fail(e, 'server', parts);

@@ -71,10 +71,18 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
 
   /** All the batch's frames as one view, in order: forward a whole batch at once. */
   get allBytes(): Uint8Array {
+    return this.spanBytes(0, this.count);
+  }
+
+  /** Frames `start` to `end` (exclusive) as one view, in order: forward a run of the batch at once. */
+  spanBytes(start: number, end: number): Uint8Array {
     fresh(this.v, 'FrameBatch');
+    checkIndex('FrameBatch span start', start, this.count);
+    checkIndex('FrameBatch span end', end - 1, this.count);
+    if (end <= start) throw new RangeError(`FrameBatch span: end ${end} must be past start ${start}`);
     const f = this.v.frames;
-    const a = this.first * FRAME_INTS;
-    const z = (this.first + this.count - 1) * FRAME_INTS;
+    const a = (this.first + start) * FRAME_INTS;
+    const z = (this.first + end - 1) * FRAME_INTS;
     const from = f[a + 1]! - 5;
     return view(this.v.ab, this.v.abOffset + from, f[z + 1]! + f[z + 2]! - from);
   }

@@ -26,6 +26,7 @@ import { runClient } from './suites/client.ts';
 import { runEncode } from './suites/encode.ts';
 import { runLarge } from './suites/large.ts';
 import { runLoad } from './suites/load.ts';
+import { runProxy } from './suites/proxy.ts';
 import { runMemory } from './suites/memory.ts';
 import { tcpOf, tcpServer } from './suites/tcp.ts';
 import { throughputOf } from './suites/throughput.ts';
@@ -118,6 +119,7 @@ export async function runCli(argv: string[], io: { progress?: Progress } = {}): 
     memory: [],
     large: [],
     client: [],
+    proxy: [],
     targets: [],
     othersCpuPercent: null,
     wallSeconds: 0,
@@ -195,6 +197,14 @@ export async function runCli(argv: string[], io: { progress?: Progress } = {}): 
       p.suite('client', 'pg, postgres.js and pgcodec fetching from PostgreSQL over loopback, child processes');
       const r = await runClient({ scale: o.scale, issueSizes: o.issueSizes, quick: o.quick, progress: p });
       report.client = r.rows;
+      if (r.note) notes.push(r.note);
+    });
+  }
+  if (has('proxy')) {
+    await timed('proxy', async () => {
+      p.suite('proxy', 'pgbench and a large SELECT direct, through a pipe, pgcodec-proxy and pgbouncer');
+      const r = await runProxy({ quick: o.quick, progress: p });
+      report.proxy = r.rows;
       if (r.note) notes.push(r.note);
     });
   }

@@ -4,7 +4,7 @@ import { CHUNKINGS, type Chunking } from './contenders/types.ts';
 import type { SlotPlan } from './suites/compare.ts';
 import { DEFAULT_SEED, WORKLOAD_NAMES } from './workloads/index.ts';
 
-export const SUITES = ['throughput', 'encode', 'tcp', 'memory', 'large', 'client', 'load'] as const;
+export const SUITES = ['throughput', 'encode', 'tcp', 'memory', 'large', 'client', 'proxy', 'load'] as const;
 export type Suite = (typeof SUITES)[number];
 /** What `npm start` runs without --suite. */
 export const DEFAULT_SUITES: readonly Suite[] = ['throughput', 'encode', 'tcp', 'memory', 'large', 'load'];
@@ -22,7 +22,7 @@ usage: npm start -- [options]          (at the repository root)
 
   --quick                 smoke run: few short rounds, small recorded sample, no PostgreSQL; well under a minute
   --suite a,b             ${SUITES.join(', ')}
-                          (default: ${DEFAULT_SUITES.join(', ')}; client is opt-in: it starts PostgreSQL)
+                          (default: ${DEFAULT_SUITES.join(', ')}; client and proxy are opt-in: they start PostgreSQL)
   --workload a,b          ${WORKLOAD_NAMES.join(', ')}
                           (default: the synthetic ones and real-* recorded from PostgreSQL; --quick: real, the committed sample)
   --contender a,b         contenders by name (the references pg-protocol, js-splitter, memcpy are always kept)

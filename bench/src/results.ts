@@ -117,6 +117,25 @@ export interface ClientRow {
   vsPg: Spread | null;
 }
 
+/** One proxy contender under pgbench and a large SELECT, in interleaved rounds (the proxy suite). */
+export interface ProxyRow {
+  contender: string;
+  how: string;
+  rounds: number;
+  /** Seconds per pgbench run. */
+  seconds: number;
+  /** pgbench -S -M prepared -c 4 -j 2 transactions per second, over rounds. */
+  tps: Quartiles;
+  /** TPS over the plain pipe proxy's and over direct, round by round. */
+  tpsVsPipe: Spread | null;
+  tpsVsDirect: Spread | null;
+  /** The SELECT: rows, bytes on the wire, MB/s over rounds, and MB/s over direct round by round. */
+  selectRows: number;
+  selectBytes: number;
+  selectMBps: Quartiles;
+  selectVsDirect: Spread | null;
+}
+
 export interface TargetResult {
   /** What the issue asks, e.g. 'text(i) ≥ 2.5× pg-protocol'. */
   target: string;
@@ -170,6 +189,7 @@ export interface Report {
   memory: MemoryRow[];
   large: LargeRow[];
   client: ClientRow[];
+  proxy: ProxyRow[];
   targets: TargetResult[];
   /** Percent of one core other processes used while the timed suites ran (null if unknown). */
   othersCpuPercent: number | null;

@@ -216,6 +216,25 @@ export function clientTable(r: Report): string | null {
   ].join('\n');
 }
 
+export function proxyTable(r: Report): string | null {
+  if ((r.proxy ?? []).length === 0) return null;
+  const spread = (s: { median: number; p25: number; p75: number } | null) => (s ? `${ratio(s.median)} (${ratio(s.p25).replace('×', '')}–${ratio(s.p75)})` : '1');
+  const rows: Cells[] = [['contender', 'how', 'TPS', 'p25–p75', 'vs pipe', 'vs direct', 'SELECT MB/s', 'vs direct']];
+  for (const x of r.proxy) {
+    rows.push([x.contender, x.how, int(Math.round(x.tps.median)), `${int(Math.round(x.tps.p25))}–${int(Math.round(x.tps.p75))}`, spread(x.tpsVsPipe), spread(x.tpsVsDirect), x.selectMBps.median.toFixed(1), spread(x.selectVsDirect)]);
+  }
+  const first = r.proxy[0]!;
+  const codec = r.proxy.find((x) => x.contender === 'pgcodec-proxy');
+  const verdict = (what: string, s: { median: number; p25: number; p75: number } | null | undefined, bound: number) =>
+    s ? `  target ${what} ≥ ${bound}×: ${ratio(s.median)} — ${s.median >= bound ? 'met' : 'NOT met'}${s.p25 < bound && s.p75 >= bound ? ' (within noise)' : ''}` : `  target ${what}: not measured`;
+  return [
+    `proxies — pgbench -S -M prepared -c 4 -j 2, ${first.seconds} s per run, and a ${int(first.selectRows)}-row SELECT (${bytes(first.selectBytes)}) fetched by the pgcodec client; each proxy a process of its own; ${first.rounds} interleaved rounds, ratios per round`,
+    render(rows, [false, false, true, true, true, true, true, true]),
+    verdict('pgcodec-proxy TPS vs the pipe', codec?.tpsVsPipe, 0.9),
+    verdict('pgcodec-proxy SELECT MB/s vs direct', codec?.selectVsDirect, 0.8),
+  ].join('\n');
+}
+
 export function loadTable(r: Report): string | null {
   if (r.load.length === 0) return null;
   const rows: Cells[] = [['contender', 'module', 'import ms', 'p25–p75', 'first decoder ms', 'runs']];
@@ -261,7 +280,7 @@ export function reportText(r: Report): string {
   }
   const sections: (string | null)[] = [];
   for (const suite of ['throughput', 'tcp'] as const) for (const g of ['strings', 'frames', 'limit'] as const) sections.push(groupTable(r, suite, g));
-  sections.push(encodeTable(r), memoryTable(r), largeTable(r), clientTable(r), loadTable(r));
+  sections.push(encodeTable(r), memoryTable(r), largeTable(r), clientTable(r), proxyTable(r), loadTable(r));
   for (const s of sections) if (s) out.push('', s);
   const flagged = [...r.throughput, ...r.tcp, ...r.encode].some((m) => (m.flags ?? []).length > 0);
   if (flagged) {

@@ -1,0 +1,38 @@
+-- Values of many types, their text output and errors in parsing them: what a
+-- proxy carries in RowDescription and DataRow, and in the errors' fields.
+SET datestyle = 'ISO, YMD';
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+SELECT true AS t, false AS f, NULL::boolean AS n, 't'::boolean AND 'no'::boolean AS mixed;
+SELECT 'maybe'::boolean;
+SELECT 2147483647::int4 AS max4, (-2147483648)::int4 AS min4, 9223372036854775807::int8 AS max8;
+SELECT 2147483647::int4 + 1;
+SELECT 1.5::float8 * 2, 'NaN'::float8, '-Infinity'::float4, 1e308::float8 * 10;
+SELECT 123456789012345678901234567890.123456789::numeric(40, 9) AS big, round(2.5), round(-2.5), 10::numeric / 3;
+SELECT 1 / 0::numeric;
+SELECT 'héllo wörld ✓'::text AS utf8, length('héllo'), octet_length('héllo'), upper('straße'), repeat('ab', 5);
+SELECT E'tab\there', E'new\nline', 'quote''s', $tag$dollar $ quoted$tag$;
+SELECT '\x00ff10'::bytea AS b, decode('aGVsbG8=', 'base64'), encode('\x0001'::bytea, 'escape');
+SELECT '\xzz'::bytea;
+SELECT '2024-02-29'::date + 1 AS next, '2023-02-29'::date;
+SELECT '2024-01-01 12:34:56.789+02'::timestamptz AS ts, interval '1 year 2 months 3 days 04:05:06', '2024-01-01'::date - '2023-01-01'::date AS days;
+SELECT ARRAY[1, 2, NULL, 4] AS a, ARRAY[['a', 'b'], ['c', NULL]] AS m, '{1,2,3}'::int[] || 4, array_length(ARRAY[1, 2, 3], 1);
+SELECT '{1,2'::int[];
+SELECT '{"a": 1, "b": [true, null, "x"], "c": {"d": 2.5}}'::jsonb AS j, '{"a": 1}'::jsonb -> 'a', '[1, 2, 3]'::json ->> 2;
+SELECT '{"a": }'::jsonb;
+SELECT int4range(1, 10) AS r, '[2024-01-01, 2024-12-31)'::daterange, numrange(1.5, 2.5) @> 2.0;
+SELECT '192.168.0.1/24'::inet, '08:00:2b:01:02:03'::macaddr, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid;
+SELECT point(1, 2), box(point(0, 0), point(1, 1)), circle(point(0, 0), 2);
+SELECT 'fat & rat'::tsquery, to_tsvector('english', 'The quick brown foxes jumped');
+SELECT row(1, 'a', NULL) AS r, (1, 2) < (1, 3) AS cmp;
+SELECT x, x::text, x::float8 FROM generate_series(-3, 3) AS g(x) ORDER BY x DESC;
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+SELECT 'happy'::mood > 'sad'::mood, enum_range(NULL::mood);
+SELECT 'ecstatic'::mood;
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+SELECT 5::positive, (-5)::positive;
+SELECT pg_typeof(1), pg_typeof(1.0), pg_typeof('a'::text), pg_typeof(now());
+SELECT string_agg(x::text, ',' ORDER BY x) FROM generate_series(1, 2000) x;
+SELECT md5(string_agg(repeat(chr(65 + x % 26), x % 97), '')) FROM generate_series(1, 3000) x;
+DROP DOMAIN positive;
+DROP TYPE mood;

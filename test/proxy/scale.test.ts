@@ -6,7 +6,7 @@
  * result. Its RSS is read from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,11 @@ const RFQ_IDLE = Buffer.from(new pg.ReadyForQuery({ status: 'I' }).toWire());
 function rss(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m![1]) * 1024;
+}
+
+/** Open file descriptors of a process. */
+function fds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }
 
 /** A raw client through the proxy: logged in (trust), its bytes collected. */
@@ -67,7 +72,8 @@ describe('pgcodec-proxy at scale and under faults (PostgreSQL 15)', () => {
     await cluster?.stop();
   }, 60_000);
 
-  it('1000 idle clients through the proxy add at most 100 MB to its RSS', async () => {
+  it('1000 idle clients through the proxy add at most 100 MB to its RSS, and leave no socket open once gone', async () => {
+    const fdsBefore = fds(proxy.pid!);
     const clients: Socket[] = [];
     // Warm up (JIT, pools) with a few, then measure the thousand.
     for (let i = 0; i < 5; i++) clients.push((await login(port)).sock);
@@ -79,8 +85,11 @@ describe('pgcodec-proxy at scale and under faults (PostgreSQL 15)', () => {
     const added = rss(proxy.pid!) - before;
     console.log(`1000 idle clients through pgcodec-proxy: +${(added / 1e6).toFixed(1)} MB RSS (${((added / 1000) / 1024).toFixed(1)} KiB each)`);
     expect(added).toBeLessThan(100e6);
+    expect(fds(proxy.pid!)).toBeGreaterThanOrEqual(fdsBefore + 2 * 1000); // a client socket and an upstream socket each
     for (const s of clients) s.end(new pg.Terminate().toWire());
-    await new Promise((r) => setTimeout(r, 200));
+    const end = Date.now() + 60_000;
+    while (fds(proxy.pid!) > fdsBefore && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(fds(proxy.pid!)).toBe(fdsBefore);
   }, 300_000);
 
   it('10 M rows through one connection: the proxy RSS stays bounded', async () => {

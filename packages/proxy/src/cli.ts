@@ -26,6 +26,8 @@ const USAGE = `usage: pgcodec-proxy [options]
   --read-only               sessions start read-only; statements that would make them writable are refused
   --tls-cert file --tls-key file
                             terminate TLS from clients (PEM); without, SSLRequest is answered 'N'
+  --upstream-tls require|prefer
+                            TLS to the upstream (certificate not verified, as libpq's sslmode=require)
   --stats-interval seconds  print counters this often (also on SIGUSR2 and at exit)
   --lenient                 report state-machine violations instead of closing the session
   -h, --help                this text`;
@@ -78,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       log: { type: 'string', default: 'summary' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'upstream-tls': { type: 'string' },
       'stats-interval': { type: 'string' },
       lenient: { type: 'boolean', default: false },
       'read-only': { type: 'boolean', default: false },
@@ -96,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
   const interval = values['stats-interval'] === undefined ? 0 : Number(values['stats-interval']);
   if (!(interval >= 0)) throw new Error(`--stats-interval must be a number of seconds, got ${JSON.stringify(values['stats-interval'])}`);
   const listen = hostPort(values.listen!, '--listen');
+  const upstreamTls = values['upstream-tls'];
+  if (upstreamTls !== undefined && upstreamTls !== 'require' && upstreamTls !== 'prefer') throw new Error(`--upstream-tls must be require or prefer, got ${JSON.stringify(upstreamTls)}`);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   let embedded: EmbeddedPostgres | null = null;
@@ -115,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       upstream,
       listen,
       strict: !values.lenient,
+      upstreamTls,
       tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
       hooks: combineHooks(...(values['read-only'] ? [readOnlyHooks()] : []), ...(log === 'queries' || log === 'messages' ? [queryLogHooks(say)] : [])),
       onFrame: log === 'messages' ? (s, from, b, i) => say(messageLine(s, from, b, i)) : undefined,

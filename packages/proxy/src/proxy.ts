@@ -6,7 +6,7 @@
  *                        (one per client; cancels routed by key)
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import type { EngineName, FrameBatch } from 'pgcodec';
 import { CancelRegistry, type Upstream } from './cancel.js';
 import type { ProxyHooks } from './hooks.js';
@@ -24,6 +24,8 @@ export interface ProxyOptions {
   strict?: boolean;
   /** Terminate TLS from clients that ask (PEM certificate chain and key); without it SSLRequest gets 'N'. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** TLS to the upstream: 'require' (a session ends if the server will not), 'prefer', or TLS options (`node:tls` connect; required). Default: none. */
+  upstreamTls?: 'require' | 'prefer' | ConnectionOptions;
   /** Which pgcodec engine decodes ('wasm' or 'js'; default: pgcodec's choice). */
   engine?: EngineName;
   /** Hooks on decoded messages: rewrite or refuse statements, mask rows, log queries (see hooks.ts; `combineHooks` joins several). */
@@ -104,6 +106,7 @@ export class PgProxy {
       tls: this.tls,
       engine: this.opts.engine,
       hooks: this.hooks,
+      upstreamTls: upstreamTls(this.opts.upstreamTls),
       onFrame: this.opts.onFrame ?? null,
       onEnd: (s) => this.sessionEnded(s),
     });
@@ -177,6 +180,13 @@ export class PgProxy {
     list.push(fn);
     this.waiters.set(s, list);
   }
+}
+
+/** The session's form of the upstreamTls option: a mode and connect options (certificates unchecked unless options say otherwise). */
+function upstreamTls(o: ProxyOptions['upstreamTls']): { mode: 'require' | 'prefer'; options: ConnectionOptions } | null {
+  if (o === undefined) return null;
+  if (o === 'require' || o === 'prefer') return { mode: o, options: { rejectUnauthorized: false } };
+  return { mode: 'require', options: o };
 }
 
 /** Sessions' counters summed. */

@@ -16,7 +16,7 @@
  * violation closes both sockets and leaves an error record with context.
  */
 import { connect, type Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import { TLSSocket, connect as tlsConnect, type ConnectionOptions, type SecureContext } from 'node:tls';
 import {
   BackendConnection,
   BackendKeyData,
@@ -60,6 +60,8 @@ export interface SessionOptions {
   registry: CancelRegistry;
   /** Terminate TLS from clients with this context ('S' to an SSLRequest); 'N' without. */
   tls: SecureContext | null;
+  /** TLS to the upstream: asked for with an SSLRequest before the StartupMessage; 'require' ends the session if the server says 'N'. */
+  upstreamTls: { mode: 'require' | 'prefer'; options: ConnectionOptions } | null;
   engine: EngineName | undefined;
   /** Hooks on decoded messages (see hooks.ts); null: frames go through undecoded. */
   hooks: ProxyHooks | null;
@@ -96,6 +98,8 @@ export class ProxySession {
     server: { at: 0, bytes: EMPTY },
   };
   private keys: string[] = [];
+  /** The StartupMessage held back while TLS to the upstream is negotiated. */
+  private pendingStartup: StartupMessage | null = null;
   /** Follows queries for the queryDone hook. */
   private readonly tracker: QueryTracker | null;
   /** Client batches go frame by frame through the hooks (statement, queryDone). */
@@ -203,17 +207,57 @@ export class ProxySession {
       void this.opts.registry.forward(m, m.toWire()).finally(() => this.client.end());
       return false;
     }
+    this.stats.clientMessages++;
     if (m instanceof StartupMessage) {
       for (const [k, v] of m.entries) {
         if (k === 'user') this.user = v;
         else if (k === 'database') this.database = v;
       }
       this.connectUpstream();
+      const startup = this.opts.hooks?.startup?.(m, this) ?? m;
+      if (this.opts.upstreamTls !== null) {
+        // Ask the server for TLS first; the StartupMessage follows on the encrypted channel (upstreamAnswer).
+        this.pendingStartup = startup;
+        parts.push(this.toServer.send(new SSLRequest()));
+        return true;
+      }
+      parts.push(this.toServer.send(startup));
+      return true;
     }
-    this.stats.clientMessages++;
-    const startup = m instanceof StartupMessage ? (this.opts.hooks?.startup?.(m, this) ?? m) : m;
-    parts.push(this.toServer.send(startup));
+    parts.push(this.toServer.send(m));
     return true;
+  }
+
+  /** The server's answer to our SSLRequest: TLS, then the client's StartupMessage over it; or in the clear if allowed. */
+  private upstreamAnswer(accepted: boolean): void {
+    const startup = this.pendingStartup!;
+    this.pendingStartup = null;
+    const raw = this.server!;
+    if (!accepted) {
+      if (this.opts.upstreamTls!.mode === 'require') {
+        this.refuse('the upstream server does not offer TLS, and the proxy requires it');
+        return;
+      }
+      this.clientLeg.write([this.toServer.send(startup)], false);
+      return;
+    }
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.on('error', () => this.abort());
+    const { host } = this.opts.upstream;
+    const secure = tlsConnect({ servername: /^[\d.:]+$/.test(host) ? undefined : host, ...this.opts.upstreamTls!.options, socket: raw });
+    secure.setNoDelay(true);
+    this.clientLeg.to = secure;
+    this.serverLeg.from = secure;
+    this.watch(secure, (chunk) => this.fromServer(chunk), () => this.client);
+    secure.once('secureConnect', () => this.clientLeg.write([this.toServer.send(startup)], false));
+  }
+
+  /** Ends the session with a FATAL error to the client that is the proxy's own decision (not a protocol error). */
+  private refuse(message: string): void {
+    if (!this.client.destroyed) this.client.end(new ErrorResponse({ fields: { S: 'FATAL', V: 'FATAL', C: '08004', M: `pgcodec-proxy: ${message}` } }).toWire());
+    this.server?.destroy();
   }
 
   /**
@@ -294,6 +338,11 @@ export class ProxySession {
     const c = this.toClient;
     const parts: Uint8Array[] = [];
     try {
+      if (s.phase === P.SSL_NEGOTIATION) {
+        // The one-byte answer to our SSLRequest (or an ErrorResponse from a server that predates SSL).
+        for (const m of s.receive(chunk)) this.upstreamAnswer(m instanceof SSLResponse && m.accepted);
+        return;
+      }
       s.feed(chunk);
       for (;;) {
         const b = s.readFrames();

@@ -218,7 +218,17 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
       const t = b.type(i);
       const phase = this.machine.phase;
       try {
-        this.check(t === COPY_DATA ? (COPY_DATA_STANDIN as unknown as In) : t === DATA_ROW && rows ? (DATA_ROW_STANDIN as unknown as In) : this.guard(() => b.decode(i)));
+        let msg: In;
+        if (t === COPY_DATA) msg = COPY_DATA_STANDIN as unknown as In;
+        else if (t === DATA_ROW && rows) msg = DATA_ROW_STANDIN as unknown as In;
+        else {
+          try {
+            msg = b.decode(i);
+          } catch (e) {
+            throw this.failed(e);
+          }
+        }
+        this.check(msg);
       } catch (e) {
         if (i === 0) throw e;
         return this.decoder.keepFrames(b, i); // what was valid before it; this connection has failed, the next pull says why
@@ -284,7 +294,13 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   /** Checks a message this side sends against the state machine, strictly or not. */
   protected checkSend(msg: Out): void {
     if (this.strict) {
-      this.guard(() => this.machine.send(msg));
+      // guard() written out: this runs for every frame forwarded, and a closure per frame costs.
+      if (this.failure !== null) throw this.failure;
+      try {
+        this.machine.send(msg);
+      } catch (e) {
+        throw this.failed(e);
+      }
     } else {
       const v = this.machine.tolerate(msg, 'send');
       if (v !== null) this.violation(v);
@@ -297,7 +313,12 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   /** Checks a received message against the state machine, strictly or not. */
   protected check(msg: In): void {
     if (this.strict) {
-      this.guard(() => this.machine.receive(msg));
+      if (this.failure !== null) throw this.failure;
+      try {
+        this.machine.receive(msg);
+      } catch (e) {
+        throw this.failed(e);
+      }
     } else {
       const v = this.machine.tolerate(msg, 'receive');
       if (v !== null) this.violation(v);
@@ -327,9 +348,14 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ProtocolError) this.failure = e;
-      throw e;
+      throw this.failed(e);
     }
+  }
+
+  /** Records a protocol error as this connection's failure; returns what to rethrow. */
+  private failed(e: unknown): unknown {
+    if (e instanceof ProtocolError) this.failure = e;
+    return e;
   }
 
   /** Keeps the decoder's framing in step with the state machine, before every pull. */

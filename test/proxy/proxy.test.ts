@@ -125,8 +125,9 @@ describe.each(SERVERS)('pgcodec-proxy in front of $name', (server) => {
       let seen = 0;
       for await (const batch of sql`SELECT g FROM generate_series(1, 1000) g`.cursor(100)) seen += batch.length;
       expect(seen).toBe(1000);
-      const got = new Promise<string>((resolve) => void sql.listen('proxied', (payload) => resolve(payload)));
-      await new Promise((r) => setTimeout(r, 100));
+      let heard: (payload: string) => void = () => {};
+      const got = new Promise<string>((resolve) => (heard = resolve));
+      await sql.listen('proxied', (payload) => heard(payload)); // resolves once LISTEN is in force
       await sql.notify('proxied', 'hi');
       expect(await got).toBe('hi');
       const [a, b] = await Promise.all([sql`SELECT 1 AS x`, sql`SELECT 2 AS x`]);
@@ -136,7 +137,12 @@ describe.each(SERVERS)('pgcodec-proxy in front of $name', (server) => {
         () => null,
         (e: { code?: string }) => e.code,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // Cancel once the server is sleeping (a cancel before the query starts would be lost, or taken back by postgres.js).
+      const end = Date.now() + 30_000;
+      while ((await s.cluster.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) === '0') {
+        if (Date.now() > end) throw new Error('the query never started sleeping');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       q.cancel();
       expect(await failed).toBe('57014'); // query_canceled
     } finally {

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
-import type { EngineName, FrameBatch } from 'pgcodec';
+import { BackendConnection, type EngineName, type FrameBatch } from 'pgcodec';
 import { CancelRegistry, type Upstream } from './cancel.js';
 import type { ProxyHooks } from './hooks.js';
 import type { ErrorRecord } from './error-record.js';
@@ -78,6 +78,12 @@ export class PgProxy {
   /** Starts listening; resolves once the port is bound. */
   static start(opts: ProxyOptions): Promise<PgProxy> {
     if (typeof opts?.upstream?.port !== 'number') return Promise.reject(new TypeError('startProxy needs upstream: { host, port }'));
+    // Options a session would refuse are refused here, before anyone connects (a session's constructor must not throw).
+    try {
+      new BackendConnection({ strict: opts.strict, engine: opts.engine }).release();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const server = createServer({ noDelay: true, allowHalfOpen: true });
     const proxy = new PgProxy(server, opts);
     return new Promise((resolve, reject) => {

@@ -169,14 +169,7 @@ export class ProxySession {
         }
         const b = c.readFrames();
         if (b === null) break;
-        const n = b.count;
-        stats.clientMessages += n;
-        for (let i = 0; i < n; i++) {
-          const t = b.type(i);
-          stats.fromClient(t);
-          this.recent.add('client', t);
-          if (this.opts.onFrame !== null) this.opts.onFrame(this, 'client', b, i);
-        }
+        this.account('client', b);
         if (this.hookClient) this.clientHooks(b, parts);
         else parts.push(s.sendFrames(b));
         views = true;
@@ -347,15 +340,7 @@ export class ProxySession {
       for (;;) {
         const b = s.readFrames();
         if (b === null) break;
-        const n = b.count;
-        stats.serverMessages += n;
-        for (let i = 0; i < n; i++) {
-          const t = b.type(i);
-          stats.fromServer(t);
-          this.recent.add('server', t);
-          if (t === KEY_DATA) this.keyData(b.decode(i) as BackendKeyData);
-          if (this.opts.onFrame !== null) this.opts.onFrame(this, 'server', b, i);
-        }
+        this.account('server', b);
         if (this.hookServer) this.serverHooks(b, parts);
         else parts.push(c.sendFrames(b));
       }
@@ -364,6 +349,25 @@ export class ProxySession {
       return;
     }
     this.serverLeg.write(parts, parts.length > 0);
+  }
+
+  /** Counts a batch's frames (type bytes only), keeps them for an error record, records cancel keys, logs. */
+  private account(from: 'client' | 'server', b: FrameBatch): void {
+    const stats = this.stats;
+    const onFrame = this.opts.onFrame;
+    const n = b.count;
+    if (from === 'client') stats.clientMessages += n;
+    else stats.serverMessages += n;
+    for (let i = 0; i < n; i++) {
+      const t = b.type(i);
+      this.recent.add(from, t);
+      if (from === 'client') stats.fromClient(t);
+      else {
+        stats.fromServer(t);
+        if (t === KEY_DATA) this.keyData(b.decode(i) as BackendKeyData);
+      }
+      if (onFrame !== null) onFrame(this, from, b, i);
+    }
   }
 
   /** The server's cancel key for this session: cancels naming it go to this upstream. */

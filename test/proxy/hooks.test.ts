@@ -33,6 +33,8 @@ describe.each(SERVERS)('proxy hooks in front of $name', (server) => {
           statement: (m) => {
             const sql = statementText(m);
             if (/forbidden_table/.test(sql)) return { refuse: "no, you don't: forbidden_table", code: '42501' };
+            if (/tricky_refusal/.test(sql)) return { refuse: "it's a \\back\\slash\0 and 'quotes' $pgcodec_refusal$ %s", code: '42501' };
+            if (/hook_throws/.test(sql)) throw new Error('the hook failed');
             if (sql === 'SELECT 1 AS rewritten') return new pg.Query({ queryString: 'SELECT 2 AS rewritten' });
           },
           dataRow: (row) => {
@@ -62,6 +64,30 @@ describe.each(SERVERS)('proxy hooks in front of $name', (server) => {
     await c.query('ROLLBACK');
     expect((await c.query('SELECT 3 AS ok')).rows).toEqual([{ ok: 3 }]);
     await c.end();
+  });
+
+  it("a refusal's message reaches the client as written (quotes, backslashes, the dollar tag, a %; a NUL, which cannot be sent, dropped)", async () => {
+    const c = await client(proxy);
+    await expect(c.query("SELECT 'tricky_refusal'")).rejects.toMatchObject({ code: '42501', message: "it's a \\back\\slash and 'quotes'  %s" });
+    await c.query("SET standard_conforming_strings = off");
+    await expect(c.query("SELECT 'tricky_refusal'")).rejects.toMatchObject({ message: "it's a \\back\\slash and 'quotes'  %s" });
+    await c.end();
+  });
+
+  it('a hook that throws ends its own session (FATAL XX000, an error record), not the proxy', async () => {
+    const before = proxy.errors.length;
+    const c = await client(proxy);
+    c.on('error', () => {});
+    await expect(c.query("SELECT 'hook_throws'")).rejects.toMatchObject({ message: expect.stringContaining('the hook failed') });
+    // The record is kept as the session ends, once both its sockets have closed.
+    const end = Date.now() + 30_000;
+    while (proxy.errors.length === before && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const rec = proxy.errors.at(-1)!;
+    expect(proxy.errors.length).toBe(before + 1);
+    expect([rec.side, rec.kind, rec.code, rec.message]).toEqual(['client', 'Error', 'INTERNAL', 'the hook failed']);
+    const other = await client(proxy);
+    expect((await other.query('SELECT 5 AS ok')).rows).toEqual([{ ok: 5 }]);
+    await other.end();
   });
 
   it('a rewritten statement, and rows masked on the way back', async () => {

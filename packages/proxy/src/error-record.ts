@@ -3,7 +3,7 @@
  * the error, where each side stood, what was pending, the last frames each
  * way, and the bytes around the offending offset.
  */
-import { ProtocolError, StateMachineError } from 'pgcodec';
+import { PgcodecError, ProtocolError, StateMachineError } from 'pgcodec';
 
 /** How many recent frames are kept, both directions together. */
 const KEEP = 16;
@@ -35,7 +35,7 @@ export interface ErrorRecord {
   at: string;
   /** Whose bytes broke the protocol. */
   side: 'client' | 'server';
-  /** 'ProtocolError' subclass name, e.g. FramingError, StateMachineError. */
+  /** The error's class name: a ProtocolError subclass (FramingError, StateMachineError, …), or another error's (a hook's). */
   kind: string;
   code: string;
   message: string;
@@ -58,16 +58,21 @@ interface Sides {
   readonly toServer: { readonly phase: string; readonly pendingRequests: readonly string[] };
 }
 
-/** The record for `e`, raised on `side`'s bytes; `readAt` is the stream offset of `read`, the last read from that side. */
-export function errorRecord(e: ProtocolError, side: 'client' | 'server', s: Sides, recent: RecentFrames, readAt: number, read: Uint8Array): ErrorRecord {
-  const offset = typeof e.offset === 'number' ? e.offset : null;
+/**
+ * The record for `e`, raised on `side`'s bytes (a ProtocolError; anything
+ * else, e.g. a hook that threw, has code INTERNAL unless pgcodec gave one);
+ * `readAt` is the stream offset of `read`, the last read from that side.
+ */
+export function errorRecord(e: unknown, side: 'client' | 'server', s: Sides, recent: RecentFrames, readAt: number, read: Uint8Array): ErrorRecord {
+  const p = e instanceof ProtocolError ? e : null;
+  const offset = p !== null && typeof p.offset === 'number' ? p.offset : null;
   return {
     at: new Date().toISOString(),
     side,
-    kind: e instanceof StateMachineError ? 'StateMachineError' : e.name,
-    code: e.code,
-    message: e.message,
-    messageType: e.messageType ?? null,
+    kind: e instanceof StateMachineError ? 'StateMachineError' : e instanceof Error ? e.name : typeof e,
+    code: e instanceof PgcodecError ? e.code : 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+    messageType: p?.messageType ?? null,
     offset,
     phases: { client: s.toClient.phase, server: s.toServer.phase },
     pendingRequests: [...s.toServer.pendingRequests],

@@ -79,8 +79,10 @@ const TAG = '$pgcodec_refusal$';
 function raising(r: Refusal): string {
   const code = r.code ?? '42501';
   if (!SQLSTATE.test(code)) throw new RangeError(`a refusal's code must be a SQLSTATE (5 digits or capitals), got ${JSON.stringify(code)}`);
-  const message = r.refuse.replaceAll(TAG, '').replaceAll("'", "''");
-  return `DO ${TAG} BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = '${message}'; END ${TAG}`;
+  // An E'' literal with its backslashes and quotes escaped reads the same whatever standard_conforming_strings
+  // says; NUL cannot be sent at all, and the dollar tag must not end the body early.
+  const message = r.refuse.replaceAll('\0', '').replaceAll(TAG, '').replaceAll('\\', '\\\\').replaceAll("'", "''");
+  return `DO ${TAG} BEGIN RAISE EXCEPTION USING ERRCODE = '${code}', MESSAGE = E'${message}'; END ${TAG}`;
 }
 
 /** The highest $n in a statement's text (a bound on the parameters its Bind will carry). */

@@ -93,7 +93,7 @@ export class ProxySession {
   private readonly serverLeg: Leg;
   private readonly recent = new RecentFrames();
   /** Stream offset of the last read from each side, and the read (for the bytes around an error). */
-  private lastRead: { client: { at: number; bytes: Uint8Array }; server: { at: number; bytes: Uint8Array } } = {
+  private readonly lastRead: { client: { at: number; bytes: Uint8Array }; server: { at: number; bytes: Uint8Array } } = {
     client: { at: 0, bytes: EMPTY },
     server: { at: 0, bytes: EMPTY },
   };
@@ -151,7 +151,9 @@ export class ProxySession {
 
   private fromClient(chunk: Buffer): void {
     const stats = this.stats;
-    this.lastRead.client = { at: stats.clientBytes, bytes: chunk };
+    const last = this.lastRead.client;
+    last.at = stats.clientBytes;
+    last.bytes = chunk;
     stats.clientBytes += chunk.length;
     const c = this.toClient;
     const s = this.toServer;
@@ -325,7 +327,9 @@ export class ProxySession {
 
   private fromServer(chunk: Buffer): void {
     const stats = this.stats;
-    this.lastRead.server = { at: stats.serverBytes, bytes: chunk };
+    const last = this.lastRead.server;
+    last.at = stats.serverBytes;
+    last.bytes = chunk;
     stats.serverBytes += chunk.length;
     const s = this.toServer;
     const c = this.toClient;
@@ -383,20 +387,20 @@ export class ProxySession {
    * answers bad bytes), and both sockets close.
    */
   private fail(e: unknown, side: 'client' | 'server', parts: Uint8Array[]): void {
-    if (!(e instanceof ProtocolError)) {
-      this.abort();
-      throw e;
-    }
     const read = this.lastRead[side];
     this.error = errorRecord(e, side, this, this.recent, read.at, read.bytes);
     const leg = side === 'client' ? this.clientLeg : this.serverLeg;
     const to = leg.to;
+    const protocol = e instanceof ProtocolError;
     // Copied: the window goes back as the session ends, and the socket may not have taken the bytes yet.
-    if (to !== null && !to.destroyed && parts.length > 0) to.write(Buffer.concat(parts));
+    if (protocol && to !== null && !to.destroyed && parts.length > 0) to.write(Buffer.concat(parts));
     const client = this.client;
     if (!client.destroyed) {
       const who = side === 'client' ? 'the client' : 'the server';
-      client.end(new ErrorResponse({ fields: { S: 'FATAL', V: 'FATAL', C: '08P01', M: `pgcodec-proxy: ${who} broke the protocol: ${e.message}` } }).toWire());
+      // Anything else (a hook that threw, a replacement an encoder refused) ends this session only, as an internal error.
+      const [code, text] = protocol ? ['08P01', `${who} broke the protocol`] : ['XX000', `internal error on a message from ${who}`];
+      const message = e instanceof Error ? e.message : String(e);
+      client.end(new ErrorResponse({ fields: { S: 'FATAL', V: 'FATAL', C: code, M: `pgcodec-proxy: ${text}: ${message}`.replaceAll('\0', '') } }).toWire());
     }
     this.server?.end();
     // Whatever the peers do now, nothing more is read.
@@ -404,6 +408,7 @@ export class ProxySession {
     this.server?.pause();
     setTimeout(() => this.abort(), 2_000).unref();
   }
+
 
   /** One side sent FIN: pass it on once what is queued is written. */
   private halfClose(other: Socket | null): void {

@@ -29,6 +29,7 @@ import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 import type { EngineName } from './engine/select.js';
 import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
+import { typeId } from './messages/type-ids.js';
 
 /** Options of a connection: its decoder's, and its state machine's. */
 export interface ConnectionOptions extends DecoderOptions {
@@ -193,15 +194,20 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     const f = this.guard(() => this.decoder.readFrame());
     if (f === null) return null;
     const t = f.type;
-    const standIn = t === COPY_DATA ? COPY_DATA_STANDIN : t === DATA_ROW && this.receivesDataRows ? DATA_ROW_STANDIN : null;
-    this.check(standIn !== null ? (standIn as unknown as In) : f.decode());
+    if (t === COPY_DATA) this.checkType(COPY_DATA_ID, 0);
+    else if (t === DATA_ROW && this.receivesDataRows) this.checkType(DATA_ROW_ID, 0);
+    else this.check(f.decode());
     return f;
   }
 
   /**
    * Every complete frame buffered (up to `max`) as one batch, each checked
-   * against the phase as `readFrame()` checks one (a frame's message is
-   * decoded once, and kept for `sendFrames` on the other connection). After
+   * against the phase. A frame whose class can check its payload without
+   * decoding it (every message of a query's round trip: Bind, Execute,
+   * RowDescription, DataRow, ReadyForQuery...) is checked that way and
+   * judged by its type (a Describe by its kind byte); the others are
+   * decoded, once, and the message kept for `sendFrames` on the other
+   * connection. A malformed payload raises the same typed error either way. After
    * a frame that changes the phase, the frames that follow are judged and
    * decoded as in the new phase (the batch ends before one not accepted
    * there: the next call raises it). If a frame fails its check, the frames
@@ -212,23 +218,22 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     this.syncDecoder();
     const b = this.guard(() => this.decoder.readFrames(max));
     if (b === null) return null;
-    const rows = this.receivesDataRows;
     const n = b.count;
     for (let i = 0; i < n; i++) {
-      const t = b.type(i);
       const phase = this.machine.phase;
       try {
-        let msg: In;
-        if (t === COPY_DATA) msg = COPY_DATA_STANDIN as unknown as In;
-        else if (t === DATA_ROW && rows) msg = DATA_ROW_STANDIN as unknown as In;
+        // Most frames are checked by their type alone, their payload found well formed without decoding it.
+        const type = b.skim(i);
+        if (type !== -1) this.checkType(type, type === DESCRIBE ? b.firstByte(i) : 0);
         else {
+          let msg: In;
           try {
             msg = b.decode(i);
           } catch (e) {
             throw this.failed(e);
           }
+          this.check(msg);
         }
-        this.check(msg);
       } catch (e) {
         if (i === 0) throw e;
         return this.decoder.keepFrames(b, i); // what was valid before it; this connection has failed, the next pull says why
@@ -267,8 +272,9 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
    */
   sendFrame(frame: Frame<Out>): Uint8Array {
     const t = frame.type;
-    const standIn = t === COPY_DATA ? COPY_DATA_STANDIN : t === DATA_ROW && this.sendsDataRows ? DATA_ROW_STANDIN : null;
-    this.checkSend(standIn !== null ? (standIn as unknown as Out) : frame.decode());
+    if (t === COPY_DATA) this.checkSendType(COPY_DATA_ID, 0);
+    else if (t === DATA_ROW && this.sendsDataRows) this.checkSendType(DATA_ROW_ID, 0);
+    else this.checkSend(frame.decode());
     const bytes = frame.bytes;
     this.onSend(bytes);
     return bytes;
@@ -276,16 +282,17 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
 
   /**
    * Sends a batch of frames another connection read (`readFrames()`), or
-   * its frames `start` to `end` (exclusive), each checked like `sendFrame`
-   * (using the message the reading side decoded), not re-encoded: returns
+   * its frames `start` to `end` (exclusive), each checked as the reading
+   * side checked it (by its type, or by the message it decoded), not
+   * re-encoded: returns
    * (and passes to `onSend`) their bytes as they came, one view for one write.
    */
   sendFrames(batch: FrameBatch<Out>, start = 0, end = batch.count): Uint8Array {
     const bytes = batch.spanBytes(start, end); // checks the range before anything is recorded
-    const rows = this.sendsDataRows;
     for (let i = start; i < end; i++) {
-      const t = batch.type(i);
-      this.checkSend(t === COPY_DATA ? (COPY_DATA_STANDIN as unknown as Out) : t === DATA_ROW && rows ? (DATA_ROW_STANDIN as unknown as Out) : batch.decode(i));
+      const type = batch.skim(i);
+      if (type !== -1) this.checkSendType(type, type === DESCRIBE ? batch.firstByte(i) : 0);
+      else this.checkSend(batch.decode(i));
     }
     this.onSend(bytes);
     return bytes;
@@ -303,6 +310,36 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
       }
     } else {
       const v = this.machine.tolerate(msg, 'send');
+      if (v !== null) this.violation(v);
+    }
+  }
+
+  /** `checkSend` for a frame known by its type id (and a Describe's kind byte), not decoded. */
+  protected checkSendType(type: number, kind: number): void {
+    if (this.strict) {
+      if (this.failure !== null) throw this.failure;
+      try {
+        this.machine.sendType(type, kind);
+      } catch (e) {
+        throw this.failed(e);
+      }
+    } else {
+      const v = this.machine.tolerateType(type, null, kind, 'send');
+      if (v !== null) this.violation(v);
+    }
+  }
+
+  /** `check` for a frame known by its type id (and a Describe's kind byte), not decoded. */
+  protected checkType(type: number, kind: number): void {
+    if (this.strict) {
+      if (this.failure !== null) throw this.failure;
+      try {
+        this.machine.receiveType(type, kind);
+      } catch (e) {
+        throw this.failed(e);
+      }
+    } else {
+      const v = this.machine.tolerateType(type, null, kind, 'receive');
       if (v !== null) this.violation(v);
     }
   }
@@ -364,11 +401,12 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
   }
 }
 
+const DESCRIBE = typeId('Describe');
 const DATA_ROW = BackendCode.DataRow;
 const COPY_DATA = BackendCode.CopyData;
-/** What the state machine is shown for DataRow and CopyData frames: it looks only at their type. */
-const DATA_ROW_STANDIN = new DataRow({ columns: [] });
-const COPY_DATA_STANDIN = new CopyData({ data: new Uint8Array(0) });
+/** DataRow and CopyData frames: the state machine looks only at their type. */
+const DATA_ROW_ID = typeId('DataRow');
+const COPY_DATA_ID = typeId('CopyData');
 
 function* yieldThenThrow<T>(items: T[], error: unknown): Generator<T> {
   yield* items;
@@ -391,7 +429,7 @@ export class FrontendConnection extends Connection<FrontendMessage, AnyBackendMe
   readRowBatch(maxRows = Infinity): RowBatch | null {
     this.syncDecoder();
     const b = this.guard(() => this.decoder.readRowBatch(maxRows));
-    if (b !== null) for (let r = 0; r < b.rowCount; r++) this.check(DATA_ROW_STANDIN);
+    if (b !== null) for (let r = 0; r < b.rowCount; r++) this.checkType(DATA_ROW_ID, 0);
     return b;
   }
 }
@@ -404,7 +442,7 @@ export class BackendConnection extends Connection<BackendMessage, AnyFrontendMes
 
   /** Forwards a batch of DataRows another connection read: each row checked, the batch's bytes returned (and passed to `onSend`) as they came. */
   sendRowBatch(batch: RowBatch): Uint8Array {
-    for (let r = 0; r < batch.rowCount; r++) this.checkSend(DATA_ROW_STANDIN);
+    for (let r = 0; r < batch.rowCount; r++) this.checkSendType(DATA_ROW_ID, 0);
     const bytes = batch.frameBytes;
     this.onSend(bytes);
     return bytes;

@@ -47,6 +47,7 @@
  *     (the peer's).
  */
 import { ConnectionPhase } from './constants.js';
+import { typeId, typeName } from './messages/type-ids.js';
 import { ErrorCode, StateMachineError } from './errors.js';
 import type { PgMessage } from './messages/base.js';
 import type { AuthenticationSASL, SASLInitialResponse } from './messages/auth.js';
@@ -205,6 +206,53 @@ export const BACKEND_TABLE: Table = {
   FAILED: {},
 };
 
+// ---- the tables as arrays: what the machine looks up per message ----
+
+/** Every phase, in declaration order: a phase's index into the compiled tables. */
+const PHASE_LIST: readonly ConnectionPhase[] = Object.values(P);
+const PHASE_INDEX = new Map<ConnectionPhase, number>(PHASE_LIST.map((p, i) => [p, i]));
+
+/** Named steps as small integers; a step that moves to a phase is PHASE_STEP + the phase's index; 0: not allowed. */
+const STEP_CODES = ['', 'stay', 'ignored', 'request', 'password', 'gssToken', 'authRequest', 'saslInitial', 'saslResponse', 'saslContinue', 'saslFinal', 'saslOk', 'negotiated', 'response', 'readyForQuery', 'error', 'copyStart', 'copyData', 'copyDone'] as const;
+const S = Object.fromEntries(STEP_CODES.map((name, i) => [name, i])) as Record<(typeof STEP_CODES)[number], number>;
+const PHASE_STEP = 64;
+
+/** Per phase index, per message type id, the step's code (0 or beyond the array: not allowed). */
+function compile(table: Table): Uint8Array[] {
+  const rows = PHASE_LIST.map((phase) => Object.entries(table[phase]).map(([type, step]) => [typeId(type), step] as const));
+  const size = 1 + Math.max(...rows.flat().map(([id]) => id));
+  return rows.map((row) => {
+    const codes = new Uint8Array(size);
+    for (const [id, step] of row) codes[id] = PHASE_INDEX.has(step as ConnectionPhase) ? PHASE_STEP + PHASE_INDEX.get(step as ConnectionPhase)! : S[step as keyof typeof S];
+    return codes;
+  });
+}
+
+const FRONTEND_CODES = compile(FRONTEND_TABLE);
+const BACKEND_CODES = compile(BACKEND_TABLE);
+const TERMINATE = typeId('Terminate');
+const DESCRIBE = typeId('Describe');
+
+/** A Describe's kind byte for a statement ('S'); 'P' names a portal. */
+const KIND_STATEMENT = 0x53;
+
+/** A Describe's kind as a byte (0 for other messages): what the machine reads of its payload. */
+function describeKind(msg: PgMessage): number {
+  return msg.type === 'Describe' ? (msg as Describe).kind.charCodeAt(0) : 0;
+}
+
+/**
+ * Message types whose step reads their payload: the frame path decodes
+ * these (every other type is checked by its name, a Describe by its kind byte).
+ */
+export const NEEDS_MESSAGE: ReadonlySet<string> = new Set(['ErrorResponse', 'SASLInitialResponse', 'AuthenticationSASL']);
+
+/** The message a step needs the payload of (see NEEDS_MESSAGE). */
+function needed(msg: PgMessage | null, type: string): PgMessage {
+  if (msg === null) throw new TypeError(`the state machine needs the decoded ${type}, not its type alone`);
+  return msg;
+}
+
 /** "A, B or C" */
 function oneOf(names: readonly string[]): string {
   if (names.length === 0) return 'nothing';
@@ -239,8 +287,6 @@ const ANSWERS: Readonly<Record<string, readonly string[]>> = {
   Query: ['RowDescription', 'CommandComplete', 'EmptyQueryResponse', 'CopyInResponse', 'CopyOutResponse', 'CopyBothResponse', 'ReadyForQuery'],
   FunctionCall: ['FunctionCallResponse'],
 };
-
-const EXTENDED = new Set(['Parse', 'Bind', 'DescribeS', 'DescribeP', 'Execute', 'Close', 'Sync']);
 
 /** Every answer an extended request may get: what requests we did not see (attached mid-conversation) may have been answered with. */
 const ANSWERS_ANY_EXTENDED = new Set(['Parse', 'Bind', 'Close', 'DescribeS', 'DescribeP', 'Execute'].flatMap((k) => ANSWERS[k]!));
@@ -308,10 +354,16 @@ export abstract class ProtocolStateMachine {
   /** Who this machine speaks for, in errors. */
   readonly name: string;
 
+  /** The phase as of the last step, and its index into the compiled tables (worked out once per step: it is read per frame). */
+  private current: ConnectionPhase;
+  private currentIndex: number;
+
   constructor(opts: StateMachineOptions = {}) {
     this.settled = opts.initialPhase ?? P.STARTUP;
     this.name = opts.name ?? this.constructor.name;
     this.attach(this.settled);
+    this.current = this.derive();
+    this.currentIndex = PHASE_INDEX.get(this.current)!;
   }
 
   /** Starting mid-conversation: the phases derived from pending requests become READY plus the request they imply. */
@@ -344,6 +396,11 @@ export abstract class ProtocolStateMachine {
 
   /** Where the conversation stands (derived from the requests awaiting answers once READY was reached). */
   get phase(): ConnectionPhase {
+    return this.current;
+  }
+
+  /** Works out the phase from what is settled, the copy under way and the oldest request awaiting answers. */
+  private derive(): ConnectionPhase {
     const s = this.settled;
     if (s !== P.READY) return s;
     if (this.copy !== null) return this.copy === 'in' ? P.COPY_IN : this.copy === 'out' ? P.COPY_OUT : P.COPY_BOTH;
@@ -389,12 +446,12 @@ export abstract class ProtocolStateMachine {
 
   /** Checks and records a message this side sends. Throws `StateMachineError` if it may not be sent now. */
   send(msg: PgMessage): void {
-    this.apply(msg, this.sends, 'local');
+    this.apply(typeId(msg.type), msg, describeKind(msg), this.sends, 'local');
   }
 
   /** Checks and records a message received from the peer. Throws `StateMachineError` if the peer may not send it now. */
   receive(msg: PgMessage): void {
-    this.apply(msg, this.sends === 'frontend' ? 'backend' : 'frontend', 'peer');
+    this.apply(typeId(msg.type), msg, describeKind(msg), this.peer, 'peer');
   }
 
   /**
@@ -402,131 +459,185 @@ export abstract class ProtocolStateMachine {
    * machine keeps going (best effort), and does not fail. For non-strict use.
    */
   tolerate(msg: PgMessage, action: MessageAction): StateMachineError | null {
-    const speaker: Speaker = action === MessageAction.SEND ? this.sends : this.sends === 'frontend' ? 'backend' : 'frontend';
+    return this.tolerateType(typeId(msg.type), msg, describeKind(msg), action);
+  }
+
+  /**
+   * @internal The frame path: `send` for a frame known by its message type
+   * id alone (see messages/type-ids.ts; a Describe's kind byte aside),
+   * checked without being decoded. Only for types whose step needs no
+   * payload (see `NEEDS_MESSAGE`).
+   */
+  sendType(type: number, kind: number): void {
+    this.apply(type, null, kind, this.sends, 'local');
+  }
+
+  /** @internal `receive` for a frame known by its message type alone (see `sendType`). */
+  receiveType(type: number, kind: number): void {
+    this.apply(type, null, kind, this.peer, 'peer');
+  }
+
+  /** @internal `tolerate` for a frame known by its message type alone (see `sendType`). */
+  tolerateType(type: number, msg: PgMessage | null, kind: number, action: MessageAction): StateMachineError | null {
+    const local = action === MessageAction.SEND;
     try {
-      this.step(msg, speaker, action === MessageAction.SEND ? 'local' : 'peer');
+      this.step(type, msg, kind, local ? this.sends : this.peer, local ? 'local' : 'peer');
       return null;
     } catch (e) {
       if (e instanceof StateMachineError) return e;
       throw e;
+    } finally {
+      this.moved();
     }
   }
 
-  private apply(msg: PgMessage, speaker: Speaker, origin: 'local' | 'peer'): void {
-    if (this.failure !== null && !(this.settled === P.FAILED && speaker === 'frontend' && msg.type === 'Terminate')) {
+  /** After a step: the phase it leads to. */
+  private moved(): void {
+    const phase = this.derive();
+    if (phase !== this.current) {
+      this.current = phase;
+      this.currentIndex = PHASE_INDEX.get(phase)!;
+    }
+  }
+
+  /** The side whose table governs what this machine receives. */
+  private get peer(): Speaker {
+    return this.sends === 'frontend' ? 'backend' : 'frontend';
+  }
+
+  private apply(type: number, msg: PgMessage | null, kind: number, speaker: Speaker, origin: 'local' | 'peer'): void {
+    if (this.failure !== null && !(this.settled === P.FAILED && speaker === 'frontend' && type === TERMINATE)) {
       throw new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} failed earlier (${this.failure.message})`, {
-        messageType: msg.type,
+        messageType: typeName(type),
         origin,
         cause: this.failure,
       });
     }
     try {
-      this.step(msg, speaker, origin);
+      this.step(type, msg, kind, speaker, origin);
     } catch (e) {
       if (e instanceof StateMachineError) {
         this.failure = e;
         this.settled = P.FAILED;
       }
       throw e;
+    } finally {
+      this.moved();
     }
   }
+
+  // What the step under way is about, for `fail` (fields rather than a closure per step: this runs for every frame).
+  private curType = 0;
+  private curSpeaker: Speaker = 'frontend';
+  private curOrigin: 'local' | 'peer' = 'local';
+  private curPhase: ConnectionPhase = P.STARTUP;
 
   /**
    * The error for a message this machine may not take, worded from its own
    * point of view: "FrontendConnection cannot send X in phase P; ..." or
    * "BackendConnection received X from the client in phase P; ...".
    */
-  private violation(speaker: Speaker, origin: 'local' | 'peer', msg: PgMessage, phase: ConnectionPhase, detail: string): StateMachineError {
-    const what = origin === 'local' ? `cannot send ${msg.type}` : `received ${msg.type} from the ${speaker === 'frontend' ? 'client' : 'server'}`;
-    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} ${what} in phase ${phase}${detail}`, { messageType: msg.type, origin });
+  private violation(detail: string): StateMachineError {
+    const type = typeName(this.curType);
+    const what = this.curOrigin === 'local' ? `cannot send ${type}` : `received ${type} from the ${this.curSpeaker === 'frontend' ? 'client' : 'server'}`;
+    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} ${what} in phase ${this.curPhase}${detail}`, { messageType: type, origin: this.curOrigin });
   }
 
-  private step(msg: PgMessage, speaker: Speaker, origin: 'local' | 'peer'): void {
-    const table = speaker === 'frontend' ? FRONTEND_TABLE : BACKEND_TABLE;
-    const phase = this.phase;
-    const step = table[phase][msg.type];
-    if (step === undefined) throw this.violation(speaker, origin, msg, phase, `; expected ${expected(table, phase)}`);
-    const fail = (detail: string): never => {
-      throw this.violation(speaker, origin, msg, phase, `: ${detail}`);
-    };
+  /** Refuses the message under way. */
+  private fail(detail: string): never {
+    throw this.violation(`: ${detail}`);
+  }
+
+  /** `msg` is null on the frame path, for types whose step reads no payload; `kind` is a Describe's 'S' or 'P' (as a byte). */
+  private step(type: number, msg: PgMessage | null, kind: number, speaker: Speaker, origin: 'local' | 'peer'): void {
+    const row = (speaker === 'frontend' ? FRONTEND_CODES : BACKEND_CODES)[this.currentIndex]!;
+    const step = type < row.length ? row[type]! : 0;
+    this.curType = type;
+    this.curSpeaker = speaker;
+    this.curOrigin = origin;
+    this.curPhase = this.current;
+    if (step === 0) throw this.violation(`; expected ${expected(speaker === 'frontend' ? FRONTEND_TABLE : BACKEND_TABLE, this.current)}`);
+    const name = typeName(type);
 
     switch (step) {
-      case 'stay':
-      case 'ignored':
+      case S.stay:
+      case S.ignored:
         return;
-      case 'request':
-        return this.request(msg as AnyFrontendMessage);
-      case 'password':
+      case S.request:
+        return this.request(type === DESCRIBE ? (kind === KIND_STATEMENT ? 'DescribeS' : 'DescribeP') : name);
+      case S.password:
         if (this.authRequest !== 'AuthenticationCleartextPassword' && this.authRequest !== 'AuthenticationMD5Password') {
-          fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a password`);
+          this.fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a password`);
         }
-        if (!this.authPending) fail(`the client already answered ${this.authRequest}`);
+        if (!this.authPending) this.fail(`the client already answered ${this.authRequest}`);
         this.authPending = false;
         this.authAnswered = 'password';
         return;
-      case 'gssToken':
-        if (!this.gssAuthentication) fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a GSS token`);
+      case S.gssToken:
+        if (!this.gssAuthentication) this.fail(`the server asked for ${this.authRequest ?? 'nothing yet'}, not a GSS token`);
         this.authPending = false;
         this.authAnswered = 'gss';
         return;
-      case 'authRequest':
-        this.checkNewMethod(msg.type, fail);
-        this.authRequest = msg.type;
+      case S.authRequest:
+        this.checkNewMethod(name);
+        this.authRequest = name;
         this.authPending = true;
         return;
-      case 'saslInitial': {
-        const mechanism = (msg as SASLInitialResponse).mechanism;
-        if (!this.saslOffered.includes(mechanism)) fail(`mechanism ${mechanism} was not offered (${this.saslOffered.join(', ') || 'none'})`);
+      case S.saslInitial: {
+        const mechanism = (needed(msg, name) as SASLInitialResponse).mechanism;
+        if (!this.saslOffered.includes(mechanism)) this.fail(`mechanism ${mechanism} was not offered (${this.saslOffered.join(', ') || 'none'})`);
         this.saslMechanism = mechanism;
         this.saslTurn = 'server';
         this.settled = P.AUTHENTICATING_SASL_CONTINUE;
         return;
       }
-      case 'saslResponse':
-        if (this.saslTurn !== 'client') fail(this.saslTurn === 'done' ? 'the server already sent AuthenticationSASLFinal' : 'the server has not answered the last SASL message');
+      case S.saslResponse:
+        if (this.saslTurn !== 'client') this.fail(this.saslTurn === 'done' ? 'the server already sent AuthenticationSASLFinal' : 'the server has not answered the last SASL message');
         this.saslTurn = 'server';
         return;
-      case 'saslContinue':
-      case 'saslFinal':
-        if (this.saslTurn !== 'server') fail(this.saslTurn === 'done' ? 'after AuthenticationSASLFinal only AuthenticationOk may come' : 'the client has not answered the last SASL message');
-        this.saslTurn = step === 'saslFinal' ? 'done' : 'client';
+      case S.saslContinue:
+      case S.saslFinal:
+        if (this.saslTurn !== 'server') this.fail(this.saslTurn === 'done' ? 'after AuthenticationSASLFinal only AuthenticationOk may come' : 'the client has not answered the last SASL message');
+        this.saslTurn = step === S.saslFinal ? 'done' : 'client';
         return;
-      case 'saslOk':
+      case S.saslOk:
         // SCRAM's server-final-message proves the server knew the password: Ok without it skips that proof.
-        if (this.saslTurn === 'client') fail('the client has not answered the last SASL message');
+        if (this.saslTurn === 'client') this.fail('the client has not answered the last SASL message');
         if (this.saslTurn !== 'done' && this.saslMechanism.startsWith('SCRAM-')) {
-          fail(`${this.saslMechanism} needs AuthenticationSASLFinal (the server's proof) before AuthenticationOk`);
+          this.fail(`${this.saslMechanism} needs AuthenticationSASLFinal (the server's proof) before AuthenticationOk`);
         }
         this.settled = P.INITIALIZATION;
-        this.authRequest = msg.type;
+        this.authRequest = name;
         return;
-      case 'negotiated':
+      case S.negotiated:
         // 'S'/'G': the caller now runs TLS/GSS and sends the StartupMessage inside it; 'N': in the clear.
         this.settled = P.STARTUP;
         return;
-      case 'response':
-        return this.response(msg as AnyBackendMessage, fail);
-      case 'readyForQuery':
-        return this.readyForQuery(fail);
-      case 'error':
-        return this.errorResponse(msg as ErrorResponse, fail);
-      case 'copyStart':
-        return this.copyStart(msg as AnyBackendMessage, fail);
-      case 'copyData':
+      case S.response:
+        return this.response(name);
+      case S.readyForQuery:
+        return this.readyForQuery();
+      case S.error:
+        return this.errorResponse(needed(msg, name) as ErrorResponse);
+      case S.copyStart:
+        return this.copyStart(name);
+      case S.copyData:
         if (this.copy === null) {
-          if (!this.copyBothLingers) fail('no COPY is in progress');
-        } else if (speaker === 'frontend' ? this.clientCopyDone : this.serverCopyDone) fail('this side already sent CopyDone');
+          if (!this.copyBothLingers) this.fail('no COPY is in progress');
+        } else if (speaker === 'frontend' ? this.clientCopyDone : this.serverCopyDone) this.fail('this side already sent CopyDone');
         return;
-      case 'copyDone':
-        return this.copyDone(speaker, fail);
-      default:
-        if (step === P.AUTHENTICATING_SASL_INITIAL) {
-          this.checkNewMethod(msg.type, fail);
-          this.saslOffered = (msg as AuthenticationSASL).mechanisms;
+      case S.copyDone:
+        return this.copyDone(speaker);
+      default: {
+        const phase = PHASE_LIST[step - PHASE_STEP]!;
+        if (phase === P.AUTHENTICATING_SASL_INITIAL) {
+          this.checkNewMethod(name);
+          this.saslOffered = (needed(msg, name) as AuthenticationSASL).mechanisms;
           this.saslTurn = 'client';
         }
-        this.settled = step;
-        if (step === P.INITIALIZATION || step === P.AUTHENTICATING_SASL_INITIAL) this.authRequest = msg.type;
+        this.settled = phase;
+        if (phase === P.INITIALIZATION || phase === P.AUTHENTICATING_SASL_INITIAL) this.authRequest = name;
+      }
     }
   }
 
@@ -536,14 +647,14 @@ export abstract class ProtocolStateMachine {
    * after MD5), or while a request awaits its answer. After a GSS token only
    * AuthenticationGSSContinue may follow.
    */
-  private checkNewMethod(type: string, fail: (d: string) => never): void {
-    if (this.authAnswered === 'password') fail(`the client already answered ${this.authRequest} with a password; a new request could be a downgrade`);
-    if (this.authAnswered === 'gss' && type !== 'AuthenticationGSSContinue') fail(`the client is in a GSSAPI exchange; only AuthenticationGSSContinue may follow`);
-    if (this.authPending && type !== 'AuthenticationGSSContinue') fail(`${this.authRequest} has not been answered`);
+  private checkNewMethod(type: string): void {
+    if (this.authAnswered === 'password') this.fail(`the client already answered ${this.authRequest} with a password; a new request could be a downgrade`);
+    if (this.authAnswered === 'gss' && type !== 'AuthenticationGSSContinue') this.fail(`the client is in a GSSAPI exchange; only AuthenticationGSSContinue may follow`);
+    if (this.authPending && type !== 'AuthenticationGSSContinue') this.fail(`${this.authRequest} has not been answered`);
   }
 
-  private request(msg: AnyFrontendMessage): void {
-    const kind = msg.type === 'Describe' ? ((msg as Describe).kind === 'S' ? 'DescribeS' : 'DescribeP') : msg.type;
+  /** A request (a Describe as DescribeS or DescribeP): the answers it awaits join the queue. */
+  private request(kind: string): void {
     if (kind === 'Sync') {
       this.openBatch = false;
       this.discarding = false;
@@ -552,57 +663,57 @@ export abstract class ProtocolStateMachine {
       if (this.discarding) return;
       this.openBatch = false;
     } else {
-      if (EXTENDED.has(kind)) this.openBatch = true;
+      // Parse, Bind, Describe, Execute, Close: an extended batch is open until its Sync.
+      this.openBatch = true;
       // The server throws these away unanswered (rule 4).
       if (this.discarding) return;
     }
     this.queue.push({ kind, progressed: false });
   }
 
-  private response(msg: AnyBackendMessage, fail: (d: string) => never): void {
+  private response(t: string): void {
     const front = this.queue[0];
-    if (front === undefined) return fail('no request awaits an answer');
-    const t = msg.type;
+    if (front === undefined) return this.fail('no request awaits an answer');
     switch (front.kind) {
       case 'Attached':
         // Answers to requests sent before we attached: any extended answer, until the Sync's ReadyForQuery.
-        if (!ANSWERS_ANY_EXTENDED.has(t)) fail(`expected an answer to extended requests (attached mid-conversation)`);
+        if (!ANSWERS_ANY_EXTENDED.has(t)) this.fail(`expected an answer to extended requests (attached mid-conversation)`);
         return;
       case 'Query':
         this.copyBothLingers = false;
         if (t === 'RowDescription') front.progressed = true;
-        else if (t === 'DataRow' && !front.progressed) fail('DataRow before RowDescription');
+        else if (t === 'DataRow' && !front.progressed) this.fail('DataRow before RowDescription');
         else if (t === 'CommandComplete' || t === 'EmptyQueryResponse') front.progressed = false;
         return;
       case 'DescribeS':
         if (!front.progressed) {
-          if (t !== 'ParameterDescription') fail('expected ParameterDescription (answering Describe of a statement)');
+          if (t !== 'ParameterDescription') this.fail('expected ParameterDescription (answering Describe of a statement)');
           front.progressed = true;
           return;
         }
-        if (t !== 'RowDescription' && t !== 'NoData') fail('expected RowDescription or NoData (answering Describe of a statement)');
+        if (t !== 'RowDescription' && t !== 'NoData') this.fail('expected RowDescription or NoData (answering Describe of a statement)');
         this.queue.shift();
         return;
       case 'Execute':
         if (t === 'DataRow') return;
         if (t !== 'CommandComplete' && t !== 'EmptyQueryResponse' && t !== 'PortalSuspended') {
-          fail('expected DataRow, CommandComplete, EmptyQueryResponse or PortalSuspended (answering Execute)');
+          this.fail('expected DataRow, CommandComplete, EmptyQueryResponse or PortalSuspended (answering Execute)');
         }
         this.queue.shift();
         return;
       case 'FunctionCall':
-        if (t !== 'FunctionCallResponse' || front.progressed) fail('expected ReadyForQuery (answering FunctionCall)');
+        if (t !== 'FunctionCallResponse' || front.progressed) this.fail('expected ReadyForQuery (answering FunctionCall)');
         front.progressed = true;
         return;
       default: {
         const answers = ANSWERS[front.kind]!;
-        if (!answers.includes(t)) fail(`expected ${oneOf(answers)} (answering ${front.kind})`);
+        if (!answers.includes(t)) this.fail(`expected ${oneOf(answers)} (answering ${front.kind})`);
         this.queue.shift();
       }
     }
   }
 
-  private readyForQuery(fail: (d: string) => never): void {
+  private readyForQuery(): void {
     if (this.settled === P.INITIALIZATION) {
       this.settled = P.READY;
       return;
@@ -611,14 +722,14 @@ export abstract class ProtocolStateMachine {
     if (this.queue[0]?.kind === 'Attached') this.queue.shift();
     const front = this.queue[0];
     if (front === undefined || (front.kind !== 'Sync' && front.kind !== 'Query' && front.kind !== 'FunctionCall')) {
-      fail(front === undefined ? 'no request awaits an answer' : `expected ${oneOf(ANSWERS[front.kind]!)} (answering ${front.kind})`);
+      this.fail(front === undefined ? 'no request awaits an answer' : `expected ${oneOf(ANSWERS[front.kind]!)} (answering ${front.kind})`);
     }
-    if (front!.kind === 'FunctionCall' && !front!.progressed) fail('expected FunctionCallResponse first');
+    if (front!.kind === 'FunctionCall' && !front!.progressed) this.fail('expected FunctionCallResponse first');
     this.queue.shift();
     this.copyBothLingers = false;
   }
 
-  private errorResponse(msg: ErrorResponse, fail: (d: string) => never): void {
+  private errorResponse(msg: ErrorResponse): void {
     const severity = msg.get('V') ?? msg.severity;
     if (severity === 'FATAL' || severity === 'PANIC' || this.settled !== P.READY) {
       this.settled = P.FAILED;
@@ -626,7 +737,7 @@ export abstract class ProtocolStateMachine {
     }
     this.copy = null;
     const front = this.queue[0];
-    if (front === undefined) fail('no request awaits an answer');
+    if (front === undefined) this.fail('no request awaits an answer');
     if (front.kind === 'Query' || front.kind === 'FunctionCall') {
       // The rest of a simple query is skipped; ReadyForQuery follows.
       front.progressed = front.kind === 'FunctionCall';
@@ -637,21 +748,21 @@ export abstract class ProtocolStateMachine {
     if (this.queue.length === 0) this.discarding = true;
   }
 
-  private copyStart(msg: AnyBackendMessage, fail: (d: string) => never): void {
+  private copyStart(type: string): void {
     const front = this.queue[0];
-    if (front === undefined || (front.kind !== 'Query' && front.kind !== 'Execute' && front.kind !== 'Attached')) fail('no Query or Execute awaits an answer');
-    if (msg.type === 'CopyBothResponse' && front!.kind !== 'Query') fail('CopyBothResponse answers only a simple Query (replication)');
-    this.copy = msg.type === 'CopyInResponse' ? 'in' : msg.type === 'CopyOutResponse' ? 'out' : 'both';
+    if (front === undefined || (front.kind !== 'Query' && front.kind !== 'Execute' && front.kind !== 'Attached')) this.fail('no Query or Execute awaits an answer');
+    if (type === 'CopyBothResponse' && front!.kind !== 'Query') this.fail('CopyBothResponse answers only a simple Query (replication)');
+    this.copy = type === 'CopyInResponse' ? 'in' : type === 'CopyOutResponse' ? 'out' : 'both';
     this.clientCopyDone = this.copy === 'out';
     this.serverCopyDone = this.copy === 'in';
   }
 
-  private copyDone(speaker: Speaker, fail: (d: string) => never): void {
+  private copyDone(speaker: Speaker): void {
     if (speaker === 'frontend') {
-      if (this.clientCopyDone) fail('the client already ended its copy direction');
+      if (this.clientCopyDone) this.fail('the client already ended its copy direction');
       this.clientCopyDone = true;
     } else {
-      if (this.serverCopyDone) fail('the server already ended its copy direction');
+      if (this.serverCopyDone) this.fail('the server already ended its copy direction');
       this.serverCopyDone = true;
     }
     if (this.clientCopyDone && this.serverCopyDone) {

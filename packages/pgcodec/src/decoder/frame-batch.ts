@@ -97,6 +97,23 @@ export class FrameBatch<M extends PgMessage = PgMessage> {
     return (memo[i] = this.source.decodeFrame(this.v, this.first + i, this.offset + (f[at + 1]! - f[this.first * FRAME_INTS + 1]!)));
   }
 
+  /**
+   * @internal Frame i checked without decoding it (once: the decoder
+   * remembers the answer): its message type id (messages/type-ids.ts) if
+   * its payload is well formed, -1 if only decoding it can tell (see
+   * MessageDecoder.skimFrame).
+   */
+  skim(i: number): number {
+    checkIndex('FrameBatch frame', i, this.count);
+    return this.source.skimFrame(this.v, this.first + i);
+  }
+
+  /** @internal The first payload byte of frame i, 0 if it has none (a Describe's kind). */
+  firstByte(i: number): number {
+    const at = this.at(i);
+    return this.v.frames[at + 2]! > 0 ? this.v.buf[this.v.frames[at + 1]!]! : 0;
+  }
+
   private range(i: number, header: number): Uint8Array {
     const at = this.at(i);
     const start = this.v.frames[at + 1]!;

@@ -20,6 +20,8 @@ import { view } from '../wire/views.js';
  */
 export interface FrameSource<M> {
   decodeFrame(v: ScanView, i: number, offset: number): M;
+  /** Checks a frame without decoding it: its message type id, or -1 if it must be decoded (see MessageDecoder.skimFrame). */
+  skimFrame(v: ScanView, i: number): number;
   /** Decodes a whole frame held in owned bytes. */
   decodeFrameBytes(bytes: Uint8Array, offset: number): M;
 }

@@ -116,6 +116,10 @@ export interface LimitTables {
 export interface PhaseFacts {
   accept: Int32Array;
   rowsFast: boolean;
+  /** Per type byte, the message type id (messages/type-ids.ts) of the class that reads it here if that class checks a payload without reading it (its own `skim`), else -1. */
+  skimmed: Int16Array;
+  /** Per type byte, that class's skim. */
+  skims: (((buf: Uint8Array, p: number, end: number) => boolean) | null)[];
   /** The registry generation they were worked out for. */
   generation: number;
 }

@@ -32,7 +32,7 @@
  */
 import { ConnectionPhase, PQ_LARGE_MESSAGE_LIMIT } from '../constants.js';
 import { checkBoolean, checkInteger, checkOneOf } from '../options.js';
-import { MAX_LIMIT, MIN_LIMIT, limitTablesFor, resolveLimits, tableFor, type LimitTable, type LimitTables, type MessageLimits } from './limits.js';
+import { MAX_LIMIT, MIN_LIMIT, limitTablesFor, resolveLimits, tableFor, type LimitTable, type LimitTables, type MessageLimits, type PhaseFacts } from './limits.js';
 import { DecodingError, ErrorCode, FramingError, PgcodecError, ProtocolError } from '../errors.js';
 import { Detail, FRAME_INTS, Status, type Engine, type ScanResult } from '../engine/engine.js';
 import { chooseEngine, type EngineName } from '../engine/select.js';
@@ -48,6 +48,7 @@ import { FrameBatch } from './frame-batch.js';
 import { RowBatch } from './row-batch.js';
 import { StreamBuffer } from './stream-buffer.js';
 import { copyBytes, copyScan } from '../wire/slab.js';
+import { typeId } from '../messages/type-ids.js';
 
 /** Options of both stream decoders. */
 export interface DecoderOptions {
@@ -68,6 +69,7 @@ export interface DecoderOptions {
 }
 
 const PHASES = Object.values(ConnectionPhase);
+const PHASE_SET: ReadonlySet<unknown> = new Set(PHASES);
 
 /** Largest partial message moved out of a window when the decoder drains (see nextFrameIndex). */
 export const MAX_SPILL = 4096;
@@ -128,8 +130,23 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Bytes the last feed (or socket read) brought: a partial message up to this size moves out of the window when the decoder drains. */
   private lastRead = 0;
   private failure: ProtocolError | null = null;
-  /** The last RowDescription decoded: what the rows that follow look like. */
-  rowDescription: RowDescription | null = null;
+  /** The last RowDescription: what the rows that follow look like. */
+  get rowDescription(): RowDescription | null {
+    const skimmed = this.skimmedDescription;
+    if (skimmed !== null) {
+      // Decoded only when asked for: the frame path forwards it as it came.
+      this.skimmedDescription = null;
+      this.description = RowDescription.decode(skimmed);
+    }
+    return this.description;
+  }
+  set rowDescription(d: RowDescription | null) {
+    this.description = d;
+    this.skimmedDescription = null;
+  }
+  private description: RowDescription | null = null;
+  /** A RowDescription's payload the frame path checked without decoding (a copy: the window moves on). */
+  private skimmedDescription: Uint8Array | null = null;
   /** Tables of the current scan; null until the first pull after a feed. */
   private view: ScanView | null = null;
   private scan: ScanResult | null = null;
@@ -148,6 +165,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
    */
   private accept: Int32Array | null = null;
   private rowsFast = false;
+  /** The phase's skims and the names they answer with (PhaseFacts). */
+  private skims: PhaseFacts['skims'] = NO_SKIMS;
+  private skimmed: PhaseFacts['skimmed'] = NOT_SKIMMED;
   /** read()'s hot path: the DataRow length limit while scanned 'D' frames are DataRows in this phase (phaseFacts), else -1. */
   private rowMax = -1;
   private factsPhase: ConnectionPhase | null = null;
@@ -175,7 +195,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   /** Moves the decoder to phase `p`: its framing and limits apply from the next message. */
   set phase(p: ConnectionPhase) {
     if (p !== this.currentPhase) {
-      checkOneOf('phase', p, PHASES);
+      if (!PHASE_SET.has(p)) checkOneOf('phase', p, PHASES);
       this.currentPhase = p;
       this.limit = tableFor(this.limitTables, p);
       // Back in the phase phaseFacts() last worked out, its answer holds again (phaseFacts would return
@@ -530,6 +550,11 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
       this.scanStart = from;
       this.cursor = 0;
       this.view = new ScanView(sb.buf, engine.frames, engine.columns, flagsAt(engine, detail), from, result.consumed);
+      if (++this.scanStamp === 0x7fffffff) {
+        // After 2^31 scans the stamps start over, and nothing remembered may match them.
+        this.scanStamp = 1;
+        this.skimMemo.fill(0);
+      }
     } else {
       // A deeper scan of the same bytes: same frames, more detail.
       const v = this.view!;
@@ -595,12 +620,24 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     if (f === undefined || f.generation !== generation) {
       const accept = new Int32Array(256);
       const max = this.limit.max;
-      for (let b = 0; b < 256; b++) accept[b] = this.pick(b) === undefined ? -1 : max[b]!;
-      f = { accept, rowsFast: this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow, generation };
+      const skims: PhaseFacts['skims'] = new Array(256).fill(null);
+      const skimmed = new Int16Array(256).fill(-1);
+      for (let b = 0; b < 256; b++) {
+        const cls = this.pick(b);
+        accept[b] = cls === undefined ? -1 : max[b]!;
+        // Only a class's own skim: a subclass registered to read differently must be decoded.
+        if (cls !== undefined && Object.hasOwn(cls, 'skim')) {
+          skims[b] = cls.skim!;
+          skimmed[b] = typeId(cls.prototype.type);
+        }
+      }
+      f = { accept, rowsFast: this.dataRows && standardFraming(phase, false) && this.pick(BackendCode.DataRow) === DataRow, skims, skimmed, generation };
       cache.set(key, f);
     }
     this.accept = f.accept;
     this.rowsFast = f.rowsFast;
+    this.skims = f.skims;
+    this.skimmed = f.skimmed;
     this.rowMax = f.rowsFast ? this.limit.max[BackendCode.DataRow]! : -1;
     this.factsPhase = phase;
     this.factsGeneration = generation;
@@ -739,6 +776,47 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     }
     return v.arena!;
   }
+
+  /**
+   * The frame path's check of frame-table entry `i` without decoding it:
+   * its message type id (messages/type-ids.ts) if its payload is well
+   * formed (a DataRow the scan checked, or a class's `skim`), -1 if it must
+   * be decoded to tell (the decoder then raises the typed error, or a class
+   * has no skim).
+   */
+  skimFrame(v: ScanView, i: number): number {
+    fresh(v, 'Frame');
+    // Once per frame of a scan: the connection reading a batch checks it, the one forwarding it asks again.
+    let memo = this.skimMemo;
+    if (i >= memo.length) memo = this.skimMemo = growMemo(memo, v.frames.length / FRAME_INTS);
+    const stamp = this.scanStamp; // v is the current scan's view (fresh)
+    if (memo[2 * i] === stamp) return memo[2 * i + 1]!;
+    const id = this.skimOnce(v, i);
+    memo[2 * i] = stamp;
+    memo[2 * i + 1] = id;
+    return id;
+  }
+
+  /** skimFrame's work, unremembered. */
+  private skimOnce(v: ScanView, i: number): number {
+    const at = i * FRAME_INTS;
+    const frames = v.frames;
+    if (this.isScannedRow(frames, at)) return DATA_ROW_ID;
+    this.phaseFacts();
+    const type = frames[at]!;
+    const skim = this.skims[type]!;
+    if (skim === null) return -1;
+    const start = frames[at + 1]!;
+    const end = start + frames[at + 2]!;
+    if (!skim(v.buf, start, end)) return -1;
+    if (type === BackendCode.RowDescription && this.dataRows) this.skimmedDescription = v.buf.slice(start, end);
+    return this.skimmed[type]!;
+  }
+
+  /** Per frame-table index: the stamp of the scan skimFrame answered for, and its answer. */
+  private skimMemo: Int32Array = new Int32Array(2 * 16);
+  /** Counts this decoder's scans (from 1): tells a memo entry of this scan from an older one's. */
+  private scanStamp = 0;
 
   /** Decodes a whole standard frame held in `bytes` (an owned frame's copy). */
   decodeFrameBytes(bytes: Uint8Array, offset: number): M {
@@ -893,6 +971,16 @@ class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
 }
 
 /** Is frame-table entry `f` of a type known here, within its limit (`accept`: see phaseFacts)? */
+/** Before a phase was worked out: nothing is skimmed. */
+const NO_SKIMS: null[] = new Array(256).fill(null);
+const NOT_SKIMMED = new Int16Array(256).fill(-1);
+const DATA_ROW_ID = typeId('DataRow');
+
+/** A skim memo with room for `frames` frames (pairs of Int32), its answers dropped (their stamps cannot match a later scan's). */
+function growMemo(memo: Int32Array, frames: number): Int32Array {
+  return new Int32Array(2 * Math.max(frames, memo.length));
+}
+
 function fits(accept: Int32Array, frames: Int32Array, f: number): boolean {
   return frames[f + 2]! + 4 <= accept[frames[f]!]!;
 }

@@ -157,6 +157,12 @@ export interface MessageClass<T extends PgMessage = PgMessage> {
   readonly prototype: T;
   /** Reads the payload's fields; `readFrame` checks that nothing is left. */
   read(r: Reader): T;
+  /**
+   * Whether `buf[p, end)` is a payload `read` accepts, found without
+   * reading it (the frame path; see wire/skim.ts). Only a class's own
+   * `skim` is used: a subclass that reads differently does not inherit it.
+   */
+  skim?(buf: Uint8Array, p: number, end: number): boolean;
 }
 
 /** Runs `cls.read` over the frame and checks the frame is used exactly. */
@@ -251,6 +257,10 @@ export function bodyless<N extends string>(type: N, code: number, direction: Dir
     /** Returns the shared frozen instance: there is nothing to read. */
     static read(): Bodyless<N> {
       return instance;
+    }
+    /** Nothing: the payload is empty. */
+    static skim(_buf: Uint8Array, p: number, end: number): boolean {
+      return p === end;
     }
   };
   Object.defineProperty(cls, 'name', { value: type });

@@ -15,6 +15,7 @@ import type { Writer } from '../wire/writer.js';
 import { BackendMessage, CommonMessage, FrontendMessage, bodyless, defineMessage, toBytes } from './base.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCodes } from './fields.js';
+import { skipString } from '../wire/skim.js';
 
 /** 'd': a chunk of COPY data, in either direction. */
 export class CopyData extends CommonMessage {
@@ -34,6 +35,10 @@ export class CopyData extends CommonMessage {
   /** Reads the payload: the data, all of it. */
   static read(r: Reader): CopyData {
     return new CopyData({ data: r.rest() });
+  }
+  /** Any payload is data. */
+  static skim(): boolean {
+    return true;
   }
 }
 defineMessage(CopyData, 'CopyData', FrontendCode.CopyData, 'both');
@@ -60,6 +65,10 @@ export class CopyFail extends FrontendMessage {
   /** Reads the payload: the error message. */
   static read(r: Reader): CopyFail {
     return new CopyFail({ errorMessage: r.cstring('error message') });
+  }
+  /** The payload `read` takes, unread: one string. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipString(buf, p, end) === end;
   }
 }
 defineMessage(CopyFail, 'CopyFail', FrontendCode.CopyFail, 'frontend');

@@ -21,6 +21,7 @@ import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessag
 import { fieldsLine, plain } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCodes, readValues } from './fields.js';
+import { skipBytes, skipFormats, skipString, skipValues, u16At } from '../wire/skim.js';
 
 export class Parse extends FrontendMessage {
   declare readonly type: 'Parse';
@@ -50,6 +51,11 @@ export class Parse extends FrontendMessage {
     const paramTypes = new Array<number>(n);
     for (let i = 0; i < n; i++) paramTypes[i] = r.u32('parameter type OID');
     return new Parse({ statement, query, paramTypes });
+  }
+  /** The payload `read` takes, unread: two strings, an Int16 count, that many Int32s. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    const q = skipBytes(skipString(buf, skipString(buf, p, end), end), 2, end);
+    return q >= 0 && q + 4 * u16At(buf, q - 2) === end;
   }
 }
 defineMessage(Parse, 'Parse', FrontendCode.Parse, 'frontend');
@@ -129,11 +135,20 @@ export class Bind extends FrontendMessage {
     const resultFormats = readFormatCodes(r, 'result format code');
     return new Bind({ portal, statement, paramFormats, paramValues, resultFormats });
   }
+  /** The payload `read` takes, unread: two strings, format codes, values, format codes. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipFormats(buf, skipValues(buf, skipFormats(buf, skipString(buf, skipString(buf, p, end), end), end), end), end) === end;
+  }
 }
 defineMessage(Bind, 'Bind', FrontendCode.Bind, 'frontend');
 
 /** 'S' names a prepared statement, 'P' a portal. */
 export type TargetKind = 'S' | 'P';
+
+/** A Describe's or Close's payload, unread: 'S' or 'P', then a string. */
+function skimTarget(buf: Uint8Array, p: number, end: number): boolean {
+  return p < end && (buf[p] === 0x53 || buf[p] === 0x50) && skipString(buf, p + 1, end) === end;
+}
 
 function readKind(r: Reader): TargetKind {
   const b = r.u8('target kind');
@@ -168,6 +183,10 @@ export class Describe extends TargetMessage {
     const kind = readKind(r);
     return new Describe({ kind, name: r.cstring('name') });
   }
+  /** The payload `read` takes, unread. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skimTarget(buf, p, end);
+  }
 }
 defineMessage(Describe, 'Describe', FrontendCode.Describe, 'frontend');
 
@@ -178,6 +197,10 @@ export class Close extends TargetMessage {
   static read(r: Reader): Close {
     const kind = readKind(r);
     return new Close({ kind, name: r.cstring('name') });
+  }
+  /** The payload `read` takes, unread. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skimTarget(buf, p, end);
   }
 }
 defineMessage(Close, 'Close', FrontendCode.Close, 'frontend');
@@ -206,6 +229,10 @@ export class Execute extends FrontendMessage {
     const portal = r.cstring('portal name');
     return new Execute({ portal, maxRows: r.i32('max rows') });
   }
+  /** The payload `read` takes, unread: a string, an Int32. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipBytes(skipString(buf, p, end), 4, end) === end;
+  }
 }
 defineMessage(Execute, 'Execute', FrontendCode.Execute, 'frontend');
 /** Execute of the unnamed portal with no row limit: 'E', length 9, portal '' (its NUL), maxRows 0. */
@@ -229,6 +256,10 @@ export class ParameterDescription extends BackendMessage {
     const typeOids = new Array<number>(n);
     for (let i = 0; i < n; i++) typeOids[i] = r.u32('parameter type OID');
     return new ParameterDescription({ typeOids });
+  }
+  /** The payload `read` takes, unread: an Int16 count, that many Int32s. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return p + 2 <= end && p + 2 + 4 * u16At(buf, p) === end;
   }
 }
 defineMessage(ParameterDescription, 'ParameterDescription', BackendCode.ParameterDescription, 'backend');

@@ -17,6 +17,7 @@ import { BackendMessage, bodyless, defineMessage, frozen } from './base.js';
 import { quote } from './display.js';
 import { BackendCode, FrontendCode } from './codes.js';
 import { readCancelKey, writeCancelKey } from './fields.js';
+import { skipBytes, skipString } from '../wire/skim.js';
 
 /** 'K': the backend's process ID and secret key, which a CancelRequest for this session must give. */
 export class BackendKeyData extends BackendMessage {
@@ -67,6 +68,10 @@ export class ParameterStatus extends BackendMessage {
   static read(r: Reader): ParameterStatus {
     const name = r.cstring('parameter name');
     return new ParameterStatus({ name, value: r.cstring('parameter value') });
+  }
+  /** The payload `read` takes, unread: two strings. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipString(buf, skipString(buf, p, end), end) === end;
   }
 }
 defineMessage(ParameterStatus, 'ParameterStatus', BackendCode.ParameterStatus, 'backend');
@@ -140,6 +145,11 @@ export class ReadyForQuery extends BackendMessage {
         return r.fail(ErrorCode.INVALID_VALUE, `transaction status ${b} is not 'I', 'T' or 'E'`, r.pos - 1);
     }
   }
+  /** The payload `read` takes, unread: 'I', 'T' or 'E'. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    const b = buf[p];
+    return end === p + 1 && (b === 0x49 || b === 0x54 || b === 0x45);
+  }
 }
 defineMessage(ReadyForQuery, 'ReadyForQuery', BackendCode.ReadyForQuery, 'backend');
 const RFQ_IDLE = frozen(new ReadyForQuery({ status: TransactionStatus.IDLE }));
@@ -169,6 +179,10 @@ export class NotificationResponse extends BackendMessage {
     const processId = r.i32('process ID');
     const channel = r.cstring('channel');
     return new NotificationResponse({ processId, channel, payload: r.cstring('payload') });
+  }
+  /** The payload `read` takes, unread: an Int32, two strings. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipString(buf, skipString(buf, skipBytes(p, 4, end), end), end) === end;
   }
 }
 defineMessage(NotificationResponse, 'NotificationResponse', BackendCode.NotificationResponse, 'backend');

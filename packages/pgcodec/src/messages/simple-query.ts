@@ -20,6 +20,7 @@ import { BackendMessage, FrontendMessage, bodyless, checkValueList, defineMessag
 import { BackendCode, FrontendCode } from './codes.js';
 import { readFormatCode } from './fields.js';
 import { view } from '../wire/views.js';
+import { isFormatAt, skipBytes, skipString, skipValues, u16At } from '../wire/skim.js';
 
 /** 'Q': SQL to run with the simple query protocol (one or more statements). */
 export class Query extends FrontendMessage {
@@ -42,6 +43,10 @@ export class Query extends FrontendMessage {
   /** Reads the payload: the query string. */
   static read(r: Reader): Query {
     return new Query({ queryString: r.cstring('query') });
+  }
+  /** The payload `read` takes, unread: one string. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipString(buf, p, end) === end;
   }
 }
 defineMessage(Query, 'Query', FrontendCode.Query, 'frontend');
@@ -129,6 +134,18 @@ export class RowDescription extends BackendMessage {
       );
     }
     return new RowDescription({ fields });
+  }
+  /** The payload `read` takes, unread: an Int16 count, then per field a string and 18 bytes ending in a format code. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    if (p + 2 > end) return false;
+    const n = u16At(buf, p);
+    let q = p + 2;
+    if (n * (FIELD_FIXED_BYTES + 1) > end - q) return false;
+    for (let i = 0; i < n; i++) {
+      q = skipBytes(skipString(buf, q, end), FIELD_FIXED_BYTES, end);
+      if (q < 0 || !isFormatAt(buf, q - 2)) return false;
+    }
+    return q === end;
   }
 }
 defineMessage(RowDescription, 'RowDescription', BackendCode.RowDescription, 'backend');
@@ -323,6 +340,10 @@ export class DataRow extends BackendMessage {
     r.pos = p;
     return DataRow.fromColumns(ownedSource(b, table), 0, n);
   }
+  /** The payload `read` takes, unread: an Int16 count, that many length-prefixed values. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipValues(buf, p, end) === end;
+  }
 }
 defineMessage(DataRow, 'DataRow', BackendCode.DataRow, 'backend');
 
@@ -344,6 +365,10 @@ export class CommandComplete extends BackendMessage {
   /** Reads the payload: the command tag. */
   static read(r: Reader): CommandComplete {
     return new CommandComplete({ tag: r.cstring('command tag') });
+  }
+  /** The payload `read` takes, unread: one string. */
+  static skim(buf: Uint8Array, p: number, end: number): boolean {
+    return skipString(buf, p, end) === end;
   }
 }
 defineMessage(CommandComplete, 'CommandComplete', BackendCode.CommandComplete, 'backend');

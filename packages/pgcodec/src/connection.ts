@@ -180,7 +180,13 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
 
   /** Adds bytes from the peer without decoding them; pull with `readFrame()` (or `readRowBatch()` on a FrontendConnection). */
   feed(data: Uint8Array): void {
-    this.guard(() => this.decoder.feed(data));
+    // guard() written out here and in readFrames: a closure per read costs on a proxy's hot path.
+    if (this.failure !== null) throw this.failure;
+    try {
+      this.decoder.feed(data);
+    } catch (e) {
+      throw this.failed(e);
+    }
   }
 
   /**
@@ -216,7 +222,13 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
    */
   readFrames(max = Infinity): FrameBatch<In> | null {
     this.syncDecoder();
-    const b = this.guard(() => this.decoder.readFrames(max));
+    if (this.failure !== null) throw this.failure;
+    let b: FrameBatch<In> | null;
+    try {
+      b = this.decoder.readFrames(max);
+    } catch (e) {
+      throw this.failed(e);
+    }
     if (b === null) return null;
     const n = b.count;
     for (let i = 0; i < n; i++) {

@@ -288,6 +288,9 @@ const ANSWERS: Readonly<Record<string, readonly string[]>> = {
   FunctionCall: ['FunctionCallResponse'],
 };
 
+/** Answered requests' records kept for reuse, per machine. */
+const SPARE_PENDING = 8;
+
 /** Every answer an extended request may get: what requests we did not see (attached mid-conversation) may have been answered with. */
 const ANSWERS_ANY_EXTENDED = new Set(['Parse', 'Bind', 'Close', 'DescribeS', 'DescribeP', 'Execute'].flatMap((k) => ANSWERS[k]!));
 
@@ -331,6 +334,8 @@ export abstract class ProtocolStateMachine {
 
   private settled: ConnectionPhase;
   private readonly queue: Pending[] = [];
+  /** Records of answered requests, for reuse. */
+  private readonly spare: Pending[] = [];
   /** Extended messages sent since the last Sync. */
   private openBatch = false;
   /** After an extended-query error: the server discards until the client's next Sync. */
@@ -668,7 +673,19 @@ export abstract class ProtocolStateMachine {
       // The server throws these away unanswered (rule 4).
       if (this.discarding) return;
     }
-    this.queue.push({ kind, progressed: false });
+    const p = this.spare.pop();
+    if (p === undefined) this.queue.push({ kind, progressed: false });
+    else {
+      p.kind = kind;
+      p.progressed = false;
+      this.queue.push(p);
+    }
+  }
+
+  /** The oldest request is fully answered; its record is kept for the next request (a few per query, every query). */
+  private answered(): void {
+    const p = this.queue.shift();
+    if (p !== undefined && this.spare.length < SPARE_PENDING) this.spare.push(p);
   }
 
   private response(t: string): void {
@@ -692,14 +709,14 @@ export abstract class ProtocolStateMachine {
           return;
         }
         if (t !== 'RowDescription' && t !== 'NoData') this.fail('expected RowDescription or NoData (answering Describe of a statement)');
-        this.queue.shift();
+        this.answered();
         return;
       case 'Execute':
         if (t === 'DataRow') return;
         if (t !== 'CommandComplete' && t !== 'EmptyQueryResponse' && t !== 'PortalSuspended') {
           this.fail('expected DataRow, CommandComplete, EmptyQueryResponse or PortalSuspended (answering Execute)');
         }
-        this.queue.shift();
+        this.answered();
         return;
       case 'FunctionCall':
         if (t !== 'FunctionCallResponse' || front.progressed) this.fail('expected ReadyForQuery (answering FunctionCall)');
@@ -708,7 +725,7 @@ export abstract class ProtocolStateMachine {
       default: {
         const answers = ANSWERS[front.kind]!;
         if (!answers.includes(t)) this.fail(`expected ${oneOf(answers)} (answering ${front.kind})`);
-        this.queue.shift();
+        this.answered();
       }
     }
   }
@@ -719,13 +736,13 @@ export abstract class ProtocolStateMachine {
       return;
     }
     // What we attached to ends at its Sync's ReadyForQuery.
-    if (this.queue[0]?.kind === 'Attached') this.queue.shift();
+    if (this.queue[0]?.kind === 'Attached') this.answered();
     const front = this.queue[0];
     if (front === undefined || (front.kind !== 'Sync' && front.kind !== 'Query' && front.kind !== 'FunctionCall')) {
       this.fail(front === undefined ? 'no request awaits an answer' : `expected ${oneOf(ANSWERS[front.kind]!)} (answering ${front.kind})`);
     }
     if (front!.kind === 'FunctionCall' && !front!.progressed) this.fail('expected FunctionCallResponse first');
-    this.queue.shift();
+    this.answered();
     this.copyBothLingers = false;
   }
 
@@ -744,7 +761,7 @@ export abstract class ProtocolStateMachine {
       return;
     }
     // Rule 4: everything up to the next Sync goes unanswered.
-    while (this.queue.length > 0 && this.queue[0]!.kind !== 'Sync') this.queue.shift();
+    while (this.queue.length > 0 && this.queue[0]!.kind !== 'Sync') this.answered();
     if (this.queue.length === 0) this.discarding = true;
   }
 

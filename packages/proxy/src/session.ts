@@ -108,6 +108,9 @@ export class ProxySession {
   private readonly hookServer: boolean;
   private open = 1;
   private ended = false;
+  /** What one read from each side produced, to be written in one go (reused read after read: the socket keeps no array). */
+  private readonly clientParts: Uint8Array[] = [];
+  private readonly serverParts: Uint8Array[] = [];
 
   constructor(
     client: Socket,
@@ -157,7 +160,8 @@ export class ProxySession {
     stats.clientBytes += chunk.length;
     const c = this.toClient;
     const s = this.toServer;
-    const parts: Uint8Array[] = [];
+    const parts = this.clientParts;
+    parts.length = 0;
     let views = false;
     try {
       c.feed(chunk);
@@ -333,7 +337,8 @@ export class ProxySession {
     stats.serverBytes += chunk.length;
     const s = this.toServer;
     const c = this.toClient;
-    const parts: Uint8Array[] = [];
+    const parts = this.serverParts;
+    parts.length = 0;
     try {
       if (s.phase === P.SSL_NEGOTIATION) {
         // The one-byte answer to our SSLRequest (or an ErrorResponse from a server that predates SSL).

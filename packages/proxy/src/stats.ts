@@ -16,8 +16,9 @@ const E = 0x45; // Execute
 const F = 0x46; // FunctionCall
 const Z = 0x5a; // ReadyForQuery
 const D = 0x44; // DataRow (from the server)
-/** Extended-query messages that open a run: Parse, Bind, Describe, Close. Flush and Execute too. */
-const EXTENDED = new Set([0x50, 0x42, 0x44, 0x43, 0x48, E]);
+/** Extended-query messages that open a run: Parse, Bind, Describe, Close. Flush and Execute too. Indexed by type byte (every frame is looked up). */
+const EXTENDED = new Uint8Array(256);
+for (const t of [0x50, 0x42, 0x44, 0x43, 0x48, E]) EXTENDED[t] = 1;
 
 /** How many latencies are kept for percentiles. */
 const KEEP = 1024;
@@ -66,7 +67,7 @@ export class SessionStats {
       this.runExecutes = 0;
     } else if (type === F) {
       this.waiting.push(NaN);
-    } else if (EXTENDED.has(type)) {
+    } else if (EXTENDED[type] === 1) {
       if (this.runStart < 0) this.runStart = performance.now();
       if (type === E) this.runExecutes++;
     }

@@ -132,21 +132,37 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   private failure: ProtocolError | null = null;
   /** The last RowDescription: what the rows that follow look like. */
   get rowDescription(): RowDescription | null {
-    const skimmed = this.skimmedDescription;
-    if (skimmed !== null) {
-      // Decoded only when asked for: the frame path forwards it as it came.
-      this.skimmedDescription = null;
-      this.description = RowDescription.decode(skimmed);
+    if (this.skimmedLength >= 0) {
+      // Decoded only when asked for: the frame path forwards it as it came. From a copy of the
+      // scratch bytes, since a message may keep its payload (text that is not UTF-8).
+      this.description = RowDescription.decode(this.skimmedDescription.slice(0, this.skimmedLength));
+      this.skimmedLength = -1;
     }
     return this.description;
   }
   set rowDescription(d: RowDescription | null) {
     this.description = d;
-    this.skimmedDescription = null;
+    this.skimmedLength = -1;
   }
   private description: RowDescription | null = null;
-  /** A RowDescription's payload the frame path checked without decoding (a copy: the window moves on). */
-  private skimmedDescription: Uint8Array | null = null;
+  /**
+   * The payload of a RowDescription the frame path checked without decoding
+   * it, copied (the window moves on) into scratch bytes this decoder reuses,
+   * and its length; -1 when the last one was decoded.
+   */
+  private skimmedDescription = new Uint8Array(0);
+  private skimmedLength = -1;
+
+  /** Keeps `buf[start, end)`, a RowDescription's payload, for `rowDescription` to decode if asked. */
+  private keepDescription(buf: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.skimmedDescription.length < n) this.skimmedDescription = new Uint8Array(Math.max(64, 2 * n));
+    const to = this.skimmedDescription;
+    // A loop for the usual few fields: a subarray to copy from costs more than the copy.
+    if (n <= 256) for (let i = 0; i < n; i++) to[i] = buf[start + i]!;
+    else to.set(buf.subarray(start, end));
+    this.skimmedLength = n;
+  }
   /** Tables of the current scan; null until the first pull after a feed. */
   private view: ScanView | null = null;
   private scan: ScanResult | null = null;
@@ -809,7 +825,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     const start = frames[at + 1]!;
     const end = start + frames[at + 2]!;
     if (!skim(v.buf, start, end)) return -1;
-    if (type === BackendCode.RowDescription && this.dataRows) this.skimmedDescription = v.buf.slice(start, end);
+    if (type === BackendCode.RowDescription && this.dataRows) this.keepDescription(v.buf, start, end);
     return this.skimmed[type]!;
   }
 

@@ -179,6 +179,7 @@ export class ProxySession {
         if (this.hookClient) this.clientHooks(b, parts);
         else parts.push(s.sendFrames(b));
         views = true;
+        if (c.buffered === 0) break; // the read was whole frames: no pull to find that out
       }
     } catch (e) {
       this.fail(e, 'client', parts);
@@ -352,6 +353,7 @@ export class ProxySession {
         this.account('server', b);
         if (this.hookServer) this.serverHooks(b, parts);
         else parts.push(c.sendFrames(b));
+        if (s.buffered === 0) break;
       }
     } catch (e) {
       this.fail(e, 'server', parts);

@@ -73,6 +73,20 @@ export interface SessionOptions {
 
 let nextId = 1;
 
+/** Bytes of the buffer upstream reads land in: Node's own read size. */
+const UPSTREAM_READ = 64 * 1024;
+let sharedReads: Uint8Array | null = null;
+
+/**
+ * One buffer for the reads of every upstream socket in the clear (Node's
+ * `onread`). Node reads one socket at a time and the session copies what
+ * came into its decoder before the callback returns, so the buffer is free
+ * again by the next read of any socket, and an idle connection holds none.
+ */
+function upstreamReads(): Uint8Array {
+  return (sharedReads ??= new Uint8Array(UPSTREAM_READ));
+}
+
 /** One client connection through the proxy, and its upstream connection. */
 export class ProxySession {
   readonly id = nextId++;
@@ -321,7 +335,10 @@ export class ProxySession {
 
   private connectUpstream(): void {
     const { host, port } = this.opts.upstream;
-    const s = connect({ host, port, noDelay: true });
+    // In the clear, the upstream's reads land in the shared buffer (no Buffer and no stream events per
+    // read); a TLS upstream is read by its TLSSocket, which needs the socket's own reads.
+    const onread = this.opts.upstreamTls === null ? { buffer: upstreamReads(), callback: (n: number, buf: Uint8Array) => this.fromUpstreamRead(buf, n) } : undefined;
+    const s = connect({ host, port, noDelay: true, onread });
     this.open++;
     this.clientLeg.to = s;
     this.serverLeg.from = s;
@@ -330,7 +347,14 @@ export class ProxySession {
 
   // ---- server → client ----
 
-  private fromServer(chunk: Buffer): void {
+  /** An upstream read into the shared buffer (onread): its `n` bytes, whose view is used before this returns. Reading goes on unless a leg paused it. */
+  private fromUpstreamRead(buf: Uint8Array, n: number): boolean {
+    this.fromServer(buf.subarray(0, n));
+    return true;
+  }
+
+  /** What one read from the upstream brought (a view of the shared read buffer: used before this returns). */
+  private fromServer(chunk: Uint8Array): void {
     const stats = this.stats;
     const last = this.lastRead.server;
     last.at = stats.serverBytes;

@@ -106,11 +106,6 @@ export class ProxySession {
   private readonly clientLeg: Leg;
   private readonly serverLeg: Leg;
   private readonly recent = new RecentFrames();
-  /** Stream offset of the last read from each side, and the read (for the bytes around an error). */
-  private readonly lastRead: { client: { at: number; bytes: Uint8Array }; server: { at: number; bytes: Uint8Array } } = {
-    client: { at: 0, bytes: EMPTY },
-    server: { at: 0, bytes: EMPTY },
-  };
   private keys: string[] = [];
   /** The StartupMessage held back while TLS to the upstream is negotiated. */
   private pendingStartup: StartupMessage | null = null;
@@ -122,9 +117,6 @@ export class ProxySession {
   private readonly hookServer: boolean;
   private open = 1;
   private ended = false;
-  /** What one read from each side produced, to be written in one go (reused read after read: the socket keeps no array). */
-  private readonly clientParts: Uint8Array[] = [];
-  private readonly serverParts: Uint8Array[] = [];
 
   constructor(
     client: Socket,
@@ -168,14 +160,11 @@ export class ProxySession {
 
   private fromClient(chunk: Buffer): void {
     const stats = this.stats;
-    const last = this.lastRead.client;
-    last.at = stats.clientBytes;
-    last.bytes = chunk;
+    const at = stats.clientBytes;
     stats.clientBytes += chunk.length;
     const c = this.toClient;
     const s = this.toServer;
-    const parts = this.clientParts;
-    parts.length = 0;
+    const parts: Uint8Array[] = [];
     let views = false;
     try {
       c.feed(chunk);
@@ -196,7 +185,7 @@ export class ProxySession {
         if (c.buffered === 0) break; // the read was whole frames: no pull to find that out
       }
     } catch (e) {
-      this.fail(e, 'client', parts);
+      this.fail(e, 'client', parts, chunk, at);
       return;
     }
     this.clientLeg.write(parts, views);
@@ -356,14 +345,11 @@ export class ProxySession {
   /** What one read from the upstream brought (a view of the shared read buffer: used before this returns). */
   private fromServer(chunk: Uint8Array): void {
     const stats = this.stats;
-    const last = this.lastRead.server;
-    last.at = stats.serverBytes;
-    last.bytes = chunk;
+    const at = stats.serverBytes;
     stats.serverBytes += chunk.length;
     const s = this.toServer;
     const c = this.toClient;
-    const parts = this.serverParts;
-    parts.length = 0;
+    const parts: Uint8Array[] = [];
     try {
       if (s.phase === P.SSL_NEGOTIATION) {
         // The one-byte answer to our SSLRequest (or an ErrorResponse from a server that predates SSL).
@@ -380,7 +366,7 @@ export class ProxySession {
         if (s.buffered === 0) break;
       }
     } catch (e) {
-      this.fail(e, 'server', parts);
+      this.fail(e, 'server', parts, chunk, at);
       return;
     }
     this.serverLeg.write(parts, parts.length > 0);
@@ -415,11 +401,11 @@ export class ProxySession {
   /**
    * A protocol error or state violation: what was valid before it is
    * forwarded, the client is told (FATAL, protocol_violation, as PostgreSQL
-   * answers bad bytes), and both sockets close.
+   * answers bad bytes), and both sockets close. `read` is the read the
+   * error came in (from stream offset `readAt`), for the bytes around it.
    */
-  private fail(e: unknown, side: 'client' | 'server', parts: Uint8Array[]): void {
-    const read = this.lastRead[side];
-    this.error = errorRecord(e, side, this, this.recent, read.at, read.bytes);
+  private fail(e: unknown, side: 'client' | 'server', parts: Uint8Array[], read: Uint8Array, readAt: number): void {
+    this.error = errorRecord(e, side, this, this.recent, readAt, read);
     const leg = side === 'client' ? this.clientLeg : this.serverLeg;
     const to = leg.to;
     const protocol = e instanceof ProtocolError;

@@ -28,7 +28,7 @@ import { DataRow } from './messages/simple-query.js';
 import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 import type { EngineName } from './engine/select.js';
-import { BackendStateMachine, FrontendStateMachine, type ProtocolStateMachine } from './state-machine.js';
+import { BackendStateMachine, FrontendStateMachine, type MessageAction, type ProtocolStateMachine } from './state-machine.js';
 import { typeId } from './messages/type-ids.js';
 
 /** Options of a connection: its decoder's, and its state machine's. */
@@ -284,8 +284,8 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
    */
   sendFrame(frame: Frame<Out>): Uint8Array {
     const t = frame.type;
-    if (t === COPY_DATA) this.checkSendType(COPY_DATA_ID, 0);
-    else if (t === DATA_ROW && this.sendsDataRows) this.checkSendType(DATA_ROW_ID, 0);
+    if (t === COPY_DATA) this.checkType(COPY_DATA_ID, 0, 'send');
+    else if (t === DATA_ROW && this.sendsDataRows) this.checkType(DATA_ROW_ID, 0, 'send');
     else this.checkSend(frame.decode());
     const bytes = frame.bytes;
     this.onSend(bytes);
@@ -303,7 +303,7 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     const bytes = batch.spanBytes(start, end); // checks the range before anything is recorded
     for (let i = start; i < end; i++) {
       const type = batch.skim(i);
-      if (type !== -1) this.checkSendType(type, type === DESCRIBE ? batch.firstByte(i) : 0);
+      if (type !== -1) this.checkType(type, type === DESCRIBE ? batch.firstByte(i) : 0, 'send');
       else this.checkSend(batch.decode(i));
     }
     this.onSend(bytes);
@@ -326,32 +326,18 @@ export abstract class Connection<Out extends PgMessage, In extends PgMessage> {
     }
   }
 
-  /** `checkSend` for a frame known by its type id (and a Describe's kind byte), not decoded. */
-  protected checkSendType(type: number, kind: number): void {
+  /** `check` (or with 'send', `checkSend`) for a frame known by its type id and a Describe's kind byte, not decoded. */
+  protected checkType(type: number, kind: number, action: MessageAction = 'receive'): void {
     if (this.strict) {
       if (this.failure !== null) throw this.failure;
       try {
-        this.machine.sendType(type, kind);
+        if (action === 'send') this.machine.sendType(type, kind);
+        else this.machine.receiveType(type, kind);
       } catch (e) {
         throw this.failed(e);
       }
     } else {
-      const v = this.machine.tolerateType(type, null, kind, 'send');
-      if (v !== null) this.violation(v);
-    }
-  }
-
-  /** `check` for a frame known by its type id (and a Describe's kind byte), not decoded. */
-  protected checkType(type: number, kind: number): void {
-    if (this.strict) {
-      if (this.failure !== null) throw this.failure;
-      try {
-        this.machine.receiveType(type, kind);
-      } catch (e) {
-        throw this.failed(e);
-      }
-    } else {
-      const v = this.machine.tolerateType(type, null, kind, 'receive');
+      const v = this.machine.tolerateType(type, null, kind, action);
       if (v !== null) this.violation(v);
     }
   }
@@ -454,7 +440,7 @@ export class BackendConnection extends Connection<BackendMessage, AnyFrontendMes
 
   /** Forwards a batch of DataRows another connection read: each row checked, the batch's bytes returned (and passed to `onSend`) as they came. */
   sendRowBatch(batch: RowBatch): Uint8Array {
-    for (let r = 0; r < batch.rowCount; r++) this.checkSendType(DATA_ROW_ID, 0);
+    for (let r = 0; r < batch.rowCount; r++) this.checkType(DATA_ROW_ID, 0, 'send');
     const bytes = batch.frameBytes;
     this.onSend(bytes);
     return bytes;

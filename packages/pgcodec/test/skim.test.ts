@@ -201,6 +201,22 @@ describe('the frame path on connections', () => {
     expect(rows.description?.fields.map((f) => f.name)).toEqual(['abalance']);
   });
 
+  it('lenient connections record a frame out of phase as the message path does, reading and sending', () => {
+    const row = () => wire(new pg.DataRow({ columns: ['1'] }));
+    const frames = new pg.FrontendConnection({ initialPhase: P.READY, strict: false });
+    frames.feed(row());
+    const b = frames.readFrames()!;
+    expect(b.count).toBe(1);
+    const messages = new pg.FrontendConnection({ initialPhase: P.READY, strict: false });
+    expect([...messages.receive(row())]).toHaveLength(1);
+    expect(frames.violations.map((v) => v.message)).toEqual(messages.violations.map((v) => v.message));
+    expect(frames.violations).toHaveLength(1);
+    // Sent on by a lenient server side that has no query either: recorded there too.
+    const server = new pg.BackendConnection({ initialPhase: P.READY, strict: false });
+    server.sendFrames(b);
+    expect(server.violations.map((v) => v.messageType)).toEqual(['DataRow']);
+  });
+
   it('a subclass registered for a type is decoded, not skimmed (it may read differently)', () => {
     class StrictSync extends pg.Sync {
       static override read(r: Reader): pg.Sync {

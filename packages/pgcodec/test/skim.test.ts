@@ -161,6 +161,26 @@ describe('the frame path on connections', () => {
     expect(b.decode(0)).toBeInstanceOf(pg.Bind);
   });
 
+  it('a read of thousands of frames: each checked once by the reader, remembered for the sender up to a bound, checked again past it', () => {
+    const toClient = new pg.BackendConnection({ initialPhase: P.READY });
+    const toServer = new pg.FrontendConnection({ initialPhase: P.READY });
+    toServer.send(new pg.Query({ queryString: 'SELECT n' }));
+    toClient.feed(wire(new pg.Query({ queryString: 'SELECT n' })));
+    toClient.readFrames();
+    const rows = Array.from({ length: 5000 }, (_, n) => new pg.DataRow({ columns: [String(n)] }));
+    const result = wire(new pg.RowDescription({ fields: [field('n')] }), ...rows, new pg.CommandComplete({ tag: 'SELECT 5000' }), new pg.ReadyForQuery({ status: 'I' }));
+    const skim = vi.spyOn(pg.DataRow as unknown as Skimming, 'skim');
+    const read = vi.spyOn(pg.DataRow, 'read');
+    toServer.feed(result);
+    const out: Uint8Array[] = [];
+    for (let b; (b = toServer.readFrames()) !== null; ) out.push(toClient.sendFrames(b));
+    expect(Buffer.concat(out).equals(Buffer.from(result))).toBe(true);
+    expect([toServer.phase, toClient.phase]).toEqual([P.READY, P.READY]);
+    expect(read).not.toHaveBeenCalled();
+    // 5000 rows read, then sent: the first 4095 (after the RowDescription) remembered, the rest checked twice.
+    expect(skim.mock.calls.length).toBe(5000 + (5000 - 4095));
+  });
+
   it('a Describe of a statement awaits ParameterDescription: its kind is read from the frame', () => {
     const c = new pg.BackendConnection({ initialPhase: P.READY });
     c.feed(wire(new pg.Describe({ kind: 'S', name: 'P0_1' }), new pg.Sync()));

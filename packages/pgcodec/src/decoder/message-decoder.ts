@@ -803,8 +803,9 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
   skimFrame(v: ScanView, i: number): number {
     fresh(v, 'Frame');
     // Once per frame of a scan: the connection reading a batch checks it, the one forwarding it asks again.
+    if (i >= SKIM_MEMO_FRAMES) return this.skimOnce(v, i); // past what a decoder remembers: checked again
     let memo = this.skimMemo;
-    if (i >= memo.length) memo = this.skimMemo = growMemo(memo, v.frames.length / FRAME_INTS);
+    if (2 * i + 1 >= memo.length) memo = this.skimMemo = growMemo(memo, i);
     const stamp = this.scanStamp; // v is the current scan's view (fresh)
     if (memo[2 * i] === stamp) return memo[2 * i + 1]!;
     const id = this.skimOnce(v, i);
@@ -986,17 +987,22 @@ class FrameIterator<M extends PgMessage> implements IterableIterator<Frame<M>> {
   }
 }
 
-/** Is frame-table entry `f` of a type known here, within its limit (`accept`: see phaseFacts)? */
 /** Before a phase was worked out: nothing is skimmed. */
 const NO_SKIMS: null[] = new Array(256).fill(null);
 const NOT_SKIMMED = new Int16Array(256).fill(-1);
 const DATA_ROW_ID = typeId('DataRow');
 
-/** A skim memo with room for `frames` frames (pairs of Int32), its answers dropped (their stamps cannot match a later scan's). */
-function growMemo(memo: Int32Array, frames: number): Int32Array {
-  return new Int32Array(2 * Math.max(frames, memo.length));
+/** Frames of a scan whose skim a decoder remembers (2 Int32 each: 32 KiB at most per decoder, however many rows a read brings). */
+const SKIM_MEMO_FRAMES = 4096;
+
+/** A skim memo with room for frame `i` (doubling, up to SKIM_MEMO_FRAMES), keeping what it remembers. */
+function growMemo(memo: Int32Array, i: number): Int32Array {
+  const next = new Int32Array(2 * Math.min(SKIM_MEMO_FRAMES, Math.max(i + 1, memo.length)));
+  next.set(memo);
+  return next;
 }
 
+/** Is frame-table entry `f` of a type known here, within its limit (`accept`: see phaseFacts)? */
 function fits(accept: Int32Array, frames: Int32Array, f: number): boolean {
   return frames[f + 2]! + 4 <= accept[frames[f]!]!;
 }

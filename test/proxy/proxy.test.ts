@@ -5,7 +5,7 @@
  * and a client that breaks the protocol or dies mid-query takes down its
  * own session and nothing else.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,7 @@ describe.each(SERVERS)('pgcodec-proxy in front of $name', (server) => {
   }, 120_000);
   afterAll(async () => {
     await proxy?.close();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
   // Our own SQL scripts, each rich in what a proxy carries (test/proxy/sql/): psql's output through the

@@ -140,6 +140,7 @@ export abstract class MessageDecoder<M extends PgMessage> implements Iterable<M>
     }
     return this.description;
   }
+  /** Sets what the rows that follow look like (a RowDescription read another way). */
   set rowDescription(d: RowDescription | null) {
     this.description = d;
     this.skimmedLength = -1;

@@ -10,7 +10,6 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as pg from '../src/index.js';
 import * as messages from '../src/messages/index.js';
-import type { Reader } from '../src/messages/index.js';
 import { NEEDS_MESSAGE } from '../src/state-machine.js';
 import { cat as concat } from './support/bytes.js';
 
@@ -18,7 +17,7 @@ const P = pg.ConnectionPhase;
 type Skimming = pg.MessageClass & { skim(buf: Uint8Array, p: number, end: number): boolean; decode(payload: Uint8Array): pg.PgMessage };
 
 /** Every message class that checks payloads without decoding them. */
-const SKIMMING = Object.values(messages).filter((v): v is Skimming => typeof v === 'function' && Object.hasOwn(v, 'skim'));
+const SKIMMING = (Object.values(messages) as unknown[]).filter((v): v is Skimming => typeof v === 'function' && Object.hasOwn(v, 'skim'));
 
 const field = (name: string, typeOid = 23) => ({ name, tableOid: 16390, columnAttr: 3, typeOid, typeSize: 4, typeModifier: -1, formatCode: 0 });
 
@@ -170,7 +169,7 @@ describe('the frame path on connections', () => {
     const rows = Array.from({ length: 5000 }, (_, n) => new pg.DataRow({ columns: [String(n)] }));
     const result = wire(new pg.RowDescription({ fields: [field('n')] }), ...rows, new pg.CommandComplete({ tag: 'SELECT 5000' }), new pg.ReadyForQuery({ status: 'I' }));
     const skim = vi.spyOn(pg.DataRow as unknown as Skimming, 'skim');
-    const read = vi.spyOn(pg.DataRow, 'read');
+    const read = vi.spyOn(pg.DataRow as unknown as Skimming, 'read');
     toServer.feed(result);
     const out: Uint8Array[] = [];
     for (let b; (b = toServer.readFrames()) !== null; ) out.push(toClient.sendFrames(b));
@@ -239,8 +238,8 @@ describe('the frame path on connections', () => {
 
   it('a subclass registered for a type is decoded, not skimmed (it may read differently)', () => {
     class StrictSync extends pg.Sync {
-      static override read(r: Reader): pg.Sync {
-        return r.fail('ERR_INVALID_VALUE', 'this fork refuses Sync');
+      static override read(): never {
+        throw new pg.DecodingError(pg.ErrorCode.INVALID_VALUE, 'this fork refuses Sync', { messageType: 'Sync' });
       }
     }
     const at = { typeCode: pg.FrontendCode.Sync, direction: 'frontend' } as const;

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProxy, type PgProxy } from '@pgcodec/proxy';
 import pgClient from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import * as pg from 'pgcodec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +113,7 @@ describe.each(SERVERS)('pgcodec-proxy in front of $name', (server) => {
     expect(await s.cluster.sql(sum, { database: 'restored' })).toBe(await s.cluster.sql(sum));
   }, 180_000);
 
-  it('node-postgres with SCRAM and MD5 users: queries, parameters, COPY-free extended protocol', async () => {
+  it('node-postgres with SCRAM and MD5 users: queries and parameters on the extended protocol', async () => {
     for (const who of [s.cluster.users.scram, s.cluster.users.md5]) {
       const c = new pgClient.Client({ host: '127.0.0.1', port: Number(port()), user: who.user, password: who.password, database: 'postgres' });
       await c.connect();
@@ -119,6 +122,35 @@ describe.each(SERVERS)('pgcodec-proxy in front of $name', (server) => {
       await c.end();
     }
   });
+
+  it('COPY both ways from node clients: node-postgres (pg-copy-streams) and postgres.js stream 20 000 rows in and back out', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i}\tvalue ${i} with a tab\\tescaped\n`).join('');
+    const table = `copy_clients_${server.major}`;
+    await s.cluster.sql(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (n int, t text)`);
+    const c = new pgClient.Client({ host: '127.0.0.1', port: Number(port()), user: 'postgres', database: 'postgres' });
+    await c.connect();
+    try {
+      await pipeline(Readable.from([rows]), c.query(copyFrom(`COPY ${table} FROM STDIN`)));
+      const out: Buffer[] = [];
+      await pipeline(c.query(copyTo(`COPY ${table} TO STDOUT`)), async function* (source) {
+        for await (const chunk of source) out.push(chunk as Buffer);
+      });
+      expect(Buffer.concat(out).toString()).toBe(rows);
+    } finally {
+      await c.end();
+    }
+    const sql = postgres({ host: '127.0.0.1', port: Number(port()), user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`TRUNCATE ${table}`);
+      await pipeline(Readable.from([rows]), await sql.unsafe(`COPY ${table} FROM STDIN`).writable());
+      const out: Buffer[] = [];
+      for await (const chunk of await sql.unsafe(`COPY ${table} TO STDOUT`).readable()) out.push(chunk as Buffer);
+      expect(Buffer.concat(out).toString()).toBe(rows);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    expect(proxy.errors).toEqual([]);
+  }, 60_000);
 
   it('postgres.js: a cursor, LISTEN/NOTIFY, a pipeline, and a cancel routed to the right server', async () => {
     const sql = postgres({ host: '127.0.0.1', port: Number(port()), user: 'postgres', database: 'postgres', max: 2, onnotice: () => {} });

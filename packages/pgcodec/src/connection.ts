@@ -23,8 +23,6 @@ import type { Frame } from './decoder/frame.js';
 import type { FrameBatch } from './decoder/frame-batch.js';
 import type { RowBatch } from './decoder/row-batch.js';
 import { BackendCode } from './messages/codes.js';
-import { CopyData } from './messages/copy.js';
-import { DataRow } from './messages/simple-query.js';
 import { FrontendMessageDecoder } from './decoder/frontend-decoder.js';
 import type { DecoderOptions, MessageDecoder } from './decoder/message-decoder.js';
 import type { EngineName } from './engine/select.js';

@@ -53,7 +53,6 @@ import type { PgMessage } from './messages/base.js';
 import type { AuthenticationSASL, SASLInitialResponse } from './messages/auth.js';
 import type { Describe } from './messages/extended-query.js';
 import type { ErrorResponse } from './messages/error-notice.js';
-import type { AnyBackendMessage, AnyFrontendMessage } from './messages/index.js';
 
 /**
  * What a message does to the machine: go to a phase, or run one of the named steps below.
@@ -531,11 +530,11 @@ export abstract class ProtocolStateMachine {
     }
   }
 
-  // What the step under way is about, for `fail` (fields rather than a closure per step: this runs for every frame).
+  // What the step under way is about, for `fail` (fields rather than a closure per step: this runs for every frame;
+  // its phase is `current`, which moves on only after the step).
   private curType = 0;
   private curSpeaker: Speaker = 'frontend';
   private curOrigin: 'local' | 'peer' = 'local';
-  private curPhase: ConnectionPhase = P.STARTUP;
 
   /**
    * The error for a message this machine may not take, worded from its own
@@ -545,7 +544,7 @@ export abstract class ProtocolStateMachine {
   private violation(detail: string): StateMachineError {
     const type = typeName(this.curType);
     const what = this.curOrigin === 'local' ? `cannot send ${type}` : `received ${type} from the ${this.curSpeaker === 'frontend' ? 'client' : 'server'}`;
-    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} ${what} in phase ${this.curPhase}${detail}`, { messageType: type, origin: this.curOrigin });
+    return new StateMachineError(ErrorCode.UNEXPECTED_MESSAGE, `${this.name} ${what} in phase ${this.current}${detail}`, { messageType: type, origin: this.curOrigin });
   }
 
   /** Refuses the message under way. */
@@ -560,7 +559,6 @@ export abstract class ProtocolStateMachine {
     this.curType = type;
     this.curSpeaker = speaker;
     this.curOrigin = origin;
-    this.curPhase = this.current;
     if (step === 0) throw this.violation(`; expected ${expected(speaker === 'frontend' ? FRONTEND_TABLE : BACKEND_TABLE, this.current)}`);
     const name = typeName(type);
 
